@@ -1,0 +1,46 @@
+export { aggregate } from './aggregate.js';
+export { WhisperError, type WhisperErrorCode } from './errors.js';
+export {
+  AGGREGATION_METHODS,
+  type AggregationMethod,
+  type ArchiveInfo,
+  type ArchiveSpec,
+  isAggregationMethod,
+  type WhisperInfo,
+} from './format.js';
+export { isLocked, withLock } from './lock.js';
+export {
+  type CreateOptions,
+  create,
+  createSync,
+  type FetchResult,
+  fetch,
+  fetchSync,
+  info,
+  infoSync,
+  setAggregationMethod,
+  setAggregationMethodSync,
+  setXFilesFactor,
+  setXFilesFactorSync,
+  update,
+  updateMany,
+  updateManySync,
+  updateSync,
+} from './ops.js';
+export {
+  getUnitString,
+  parseCarbonRetentionDef,
+  parseCarbonRetentions,
+  parseRetentionDef,
+  parseRetentionsLenient,
+  validateArchiveList,
+} from './retention.js';
+export {
+  type ArchiveDiff,
+  diffSync,
+  fillSync,
+  mergeSync,
+  type ResizeOptions,
+  resizeSync,
+} from './tools.js';
+export { WhisperWorker } from './worker.js';
