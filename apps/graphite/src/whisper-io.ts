@@ -1,0 +1,37 @@
+// The whisper operations the daemon needs. Kept behind this small interface so the writer can
+// run them in-process (async) or in worker threads (sync calls) without the rest caring.
+
+import type { ArchiveSpec } from './retention.js';
+
+export interface CreateSpec {
+  archives: ArchiveSpec[];
+  xFilesFactor: number;
+  aggregationMethod: string;
+  sparse: boolean;
+}
+
+export interface FileInfo {
+  aggregationMethod: string;
+  xFilesFactor: number;
+  maxRetention: number;
+  archives: Array<{ secondsPerPoint: number; points: number; retention: number }>;
+}
+
+export interface FetchResult {
+  fromTime: number;
+  untilTime: number;
+  step: number;
+  values: (number | null)[];
+}
+
+/** One writer job: create the file if asked (and missing), then one updateMany. */
+export interface WriteJob {
+  file: string;
+  points: Array<[number, number]>;
+  create?: CreateSpec;
+}
+
+export interface WriteResult {
+  created: boolean;
+  error?: string;
+}

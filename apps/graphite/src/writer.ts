@@ -1,0 +1,221 @@
+// carbon's writer: drains the cache metric by metric (CACHE_WRITE_STRATEGY), one updateMany
+// per metric with all of its pending points, creating files on first write, rate-limited by
+// MAX_UPDATES_PER_SECOND and MAX_CREATES_PER_MINUTE. The actual file I/O runs in worker threads
+// (WritePool), so ingest never waits on the disk.
+
+import type { Logger } from 'pino';
+import type { MetricCache, Point } from './cache.js';
+import { parseMetric, resolveUnder } from './names.js';
+import { creationFor, type StorageRules } from './schemas.js';
+import type { WriteJob, WriteResult } from './whisper-io.js';
+
+export interface WriterSettings {
+  maxUpdatesPerSecond: number;
+  maxCreatesPerMinute: number;
+  /** used instead of both limits while draining on shutdown */
+  maxUpdatesPerSecondOnShutdown: number;
+  sparseCreate: boolean;
+  /** outstanding jobs at once (across all worker threads) */
+  concurrency: number;
+}
+
+export interface WriterStats {
+  committedPoints: number;
+  updateOperations: number;
+  creates: number;
+  droppedCreates: number;
+  errors: number;
+  updateTimes: number[];
+}
+
+export interface JobRunner {
+  run(job: WriteJob, createAllowed: boolean): Promise<WriteResult & { droppedCreate?: boolean }>;
+}
+
+class TokenBucket {
+  private tokens: number;
+  private last = performance.now();
+  constructor(
+    private capacity: number,
+    private fillPerSecond: number,
+  ) {
+    this.tokens = capacity;
+  }
+  setRate(capacity: number, fillPerSecond: number): void {
+    this.capacity = capacity;
+    this.fillPerSecond = fillPerSecond;
+    this.tokens = Math.min(this.tokens, capacity);
+  }
+  private refill(): void {
+    const now = performance.now();
+    this.tokens = Math.min(this.capacity, this.tokens + ((now - this.last) / 1000) * this.fillPerSecond);
+    this.last = now;
+  }
+  refund(): void {
+    this.tokens = Math.min(this.capacity, this.tokens + 1);
+  }
+  tryDrain(): boolean {
+    if (!Number.isFinite(this.capacity)) return true;
+    this.refill();
+    if (this.tokens >= 1) {
+      this.tokens -= 1;
+      return true;
+    }
+    return false;
+  }
+  /** ms until a token is available */
+  wait(): number {
+    this.refill();
+    return this.tokens >= 1 ? 0 : ((1 - this.tokens) / this.fillPerSecond) * 1000;
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export class Writer {
+  readonly stats: WriterStats = {
+    committedPoints: 0,
+    updateOperations: 0,
+    creates: 0,
+    droppedCreates: 0,
+    errors: 0,
+    updateTimes: [],
+  };
+  private readonly existing = new Set<string>();
+  private readonly updates: TokenBucket;
+  private readonly createsBucket: TokenBucket;
+  private running = false;
+  private stopping = false;
+  private loop?: Promise<void>;
+  private wake?: () => void;
+  /** called after a metric's first file was created (or its points were dropped) */
+  onSettled?: (metric: string) => void;
+
+  constructor(
+    private readonly root: string,
+    private readonly cache: MetricCache,
+    private readonly runner: JobRunner,
+    private readonly rules: () => StorageRules,
+    private readonly settings: WriterSettings,
+    private readonly log: Logger,
+  ) {
+    this.updates = new TokenBucket(settings.maxUpdatesPerSecond, settings.maxUpdatesPerSecond);
+    this.createsBucket = new TokenBucket(settings.maxCreatesPerMinute, settings.maxCreatesPerMinute / 60);
+  }
+
+  start(): void {
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  /** Nudge an idle writer (new data arrived). */
+  poke(): void {
+    this.wake?.();
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      const order = this.cache.writeOrder();
+      if (order.length === 0) {
+        if (this.stopping) break;
+        await new Promise<void>((r) => {
+          this.wake = r;
+          setTimeout(r, 200);
+        });
+        this.wake = undefined;
+        continue;
+      }
+      await this.drain(order);
+    }
+  }
+
+  private async drain(order: string[]): Promise<void> {
+    let next = 0;
+    const lane = async () => {
+      while (next < order.length && this.running) {
+        const metric = order[next++];
+        const wait = this.updates.wait();
+        if (wait > 0 && Number.isFinite(this.settings.maxUpdatesPerSecond)) await sleep(wait);
+        this.updates.tryDrain();
+        await this.writeMetric(metric);
+      }
+    };
+    const lanes: Promise<void>[] = [];
+    for (let i = 0; i < Math.max(1, this.settings.concurrency); i++) lanes.push(lane());
+    await Promise.all(lanes);
+  }
+
+  private async writeMetric(metric: string): Promise<void> {
+    const points = this.cache.pop(metric);
+    if (points.length === 0) {
+      this.cache.confirm(metric, points);
+      return;
+    }
+    let file: string;
+    try {
+      file = resolveUnder(this.root, parseMetric(metric).relPath);
+    } catch (e) {
+      this.stats.errors++;
+      this.log.error({ metric }, `cannot map metric to a file: ${(e as Error).message}`);
+      this.cache.confirm(metric, points);
+      return;
+    }
+    const job: WriteJob = { file, points: dedupe(points) };
+    let createAllowed = false;
+    if (!this.existing.has(file)) {
+      // the worker checks existence; it may only create when a create token is available
+      job.create = { ...creationFor(this.rules(), metric), sparse: this.settings.sparseCreate };
+      // take the token now (jobs run concurrently); give it back if the file already existed
+      createAllowed = this.createsBucket.tryDrain();
+    }
+    const t0 = performance.now();
+    try {
+      const res = await this.runner.run(job, createAllowed);
+      if (createAllowed && !res.created) this.createsBucket.refund();
+      if (res.error) throw new Error(res.error);
+      if (res.droppedCreate) {
+        this.stats.droppedCreates++;
+        return;
+      }
+      if (res.created) this.stats.creates++;
+      this.existing.add(file);
+      this.stats.updateOperations++;
+      this.stats.committedPoints += job.points.length;
+      this.stats.updateTimes.push(performance.now() - t0);
+      if (this.stats.updateTimes.length > 100_000) this.stats.updateTimes.splice(0, 50_000);
+    } catch (e) {
+      this.stats.errors++;
+      this.log.error({ metric, err: (e as Error).message }, 'error writing metric');
+    } finally {
+      this.cache.confirm(metric, points);
+      if (job.create) this.onSettled?.(metric);
+    }
+  }
+
+  /** Write out everything cached (SIGTERM), using the on-shutdown rate limit, then stop. */
+  async drainAndStop(): Promise<void> {
+    const r = this.settings.maxUpdatesPerSecondOnShutdown;
+    this.updates.setRate(r, r);
+    this.createsBucket.setRate(r, r);
+    this.stopping = true;
+    this.poke();
+    await this.loop;
+    // a final lap for points that arrived while the loop was finishing
+    this.running = true;
+    while (this.cache.size > 0) await this.drain(this.cache.writeOrder());
+    this.running = false;
+  }
+
+  stop(): void {
+    this.running = false;
+    this.poke();
+  }
+}
+
+/** carbon de-duplicates with a dict before update_many: the last value per timestamp wins. */
+function dedupe(points: Point[]): Array<[number, number]> {
+  // the cache already keeps one value per timestamp; whisper truncates timestamps to integers
+  const m = new Map<number, number>();
+  for (const [t, v] of points) m.set(Math.trunc(t), v);
+  return [...m];
+}

@@ -1,0 +1,75 @@
+// carbon's knobs: MAX_CREATES_PER_MINUTE drops points of metrics it may not create (counted),
+// MAX_CACHE_SIZE bounds memory (overflow counted) without hurting the daemon.
+
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pino } from 'pino';
+import { expect, it } from 'vitest';
+import { startGraphite } from '../src/index.js';
+import { listWsp, sendTcp, waitFor } from './helpers/refs.js';
+
+async function withDaemon(
+  settings: Record<string, number>,
+  fn: (g: Awaited<ReturnType<typeof startGraphite>>, root: string) => Promise<void>,
+) {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'graphite-limits-'));
+  const root = path.join(dir, 'whisper');
+  const g = await startGraphite({
+    storageDir: root,
+    dbPath: path.join(dir, 'g.db'),
+    linePort: 0,
+    udpPort: null,
+    picklePort: null,
+    httpPort: 0,
+    ui: false,
+    logger: pino({ level: 'silent' }),
+    settings: { carbonMetricInterval: 0, ...settings },
+  });
+  try {
+    await fn(g, root);
+  } finally {
+    await g.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+it('MAX_CREATES_PER_MINUTE: only that many new files, the rest dropped and counted', async () => {
+  await withDaemon({ maxCreatesPerMinute: 3 }, async (g, root) => {
+    const now = Math.floor(Date.now() / 1000);
+    await sendTcp(g.linePort!, Array.from({ length: 10 }, (_, i) => `new.m${i} 1 ${now}`).join('\n') + '\n');
+    const health = async () =>
+      (await (await fetch(`http://127.0.0.1:${g.httpPort}/health`)).json()) as {
+        writer: { creates: number; droppedCreates: number };
+      };
+    await waitFor(
+      async () => {
+        const h = await health();
+        return h.writer.creates + h.writer.droppedCreates === 10;
+      },
+      20_000,
+      'all 10 metrics handled',
+    );
+    const h = await health();
+    expect(h.writer.creates).toBe(3);
+    expect(h.writer.droppedCreates).toBe(7);
+    expect(listWsp(root)).toHaveLength(3);
+  });
+}, 60_000);
+
+it('MAX_CACHE_SIZE: points beyond it are dropped and counted, the daemon keeps serving', async () => {
+  // a writer held back by MAX_UPDATES_PER_SECOND lets the cache fill up
+  await withDaemon({ maxCacheSize: 500, maxUpdatesPerSecond: 1 }, async (g) => {
+    const now = Math.floor(Date.now() / 1000);
+    const lines = Array.from(
+      { length: 5000 },
+      (_, i) => `flood.m${i % 50} ${i} ${now - 20000 + i * 10}`,
+    ).join('\n');
+    // flow control pauses the socket while the cache is full, so do not wait for the send
+    void sendTcp(g.linePort!, `${lines}\n`).catch(() => {});
+    await waitFor(() => g.cache.stats.overflow > 0 || g.cache.size >= 500, 20_000, 'cache to fill');
+    expect(g.cache.size).toBeLessThanOrEqual(500);
+    const r = await fetch(`http://127.0.0.1:${g.httpPort}/health`);
+    expect(r.status).toBe(200);
+  });
+}, 60_000);

@@ -1,0 +1,323 @@
+// bench/graphite: our graphite daemon vs the real carbon-cache (Debian graphite-carbon 1.1.7),
+// same machine, same run, same storage schemas (docker-graphite-statsd's, sparse files).
+//
+// For each size (distinct metrics) both daemons get the same plaintext stream over TCP:
+//   1. warm-up: one point per metric creates every file (timed until all are on disk).
+//   2. sustained: POINTS points per metric are sent as fast as the sender can; the time from
+//      the first byte until every metric's newest point is in its whisper file (polled with
+//      our whisper reader) gives points/s written through to disk.
+//   3. latency: one new point for an existing metric; time until it is visible (ours: /render,
+//      served from the cache) and until it is in the whisper file (both).
+// Peak RSS is sampled from /proc. Sizes: --sizes=10000,100000 (1M: --sizes=1000000; slow:
+// every size creates that many 3.2 MB sparse files twice). Writes bench/results/graphite.md/.json.
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import { loadavg, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DEFAULT_AGGREGATION_CONF, DEFAULT_SCHEMAS_CONF } from '../../apps/graphite/dist/schemas.js';
+import { fetchSync } from '../../packages/whisper/dist/index.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const CLI = join(here, '..', '..', 'apps', 'graphite', 'dist', 'cli.js');
+const arg = (name, dflt) => {
+  const a = process.argv.find((x) => x.startsWith(`--${name}=`));
+  return a ? a.slice(name.length + 3) : dflt;
+};
+const SIZES = arg('sizes', '10000,100000').split(',').map(Number);
+const pointsFor = (n) => Math.max(2, Math.min(30, Math.floor(1_000_000 / n)));
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function freePort() {
+  return new Promise((resolve) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const p = s.address().port;
+      s.close(() => resolve(p));
+    });
+  });
+}
+
+async function waitPort(port, ms = 60_000) {
+  const t0 = Date.now();
+  while (Date.now() - t0 < ms) {
+    const ok = await new Promise((r) => {
+      const s = net.connect(port, '127.0.0.1');
+      s.once('connect', () => {
+        s.destroy();
+        r(true);
+      });
+      s.once('error', () => r(false));
+    });
+    if (ok) return;
+    await sleep(100);
+  }
+  throw new Error(`port ${port} did not open`);
+}
+
+function rssOf(pid) {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** A running daemon: { port, whisperDir, pid, peakRss(), stop() -> ms until exit } */
+async function startOurs(dir) {
+  const [line, pickle, http] = [await freePort(), await freePort(), await freePort()];
+  const whisperDir = join(dir, 'whisper');
+  const child = spawn(
+    process.execPath,
+    [
+      CLI,
+      '--storage-dir',
+      whisperDir,
+      '--line-port',
+      `${line}`,
+      '--pickle-port',
+      `${pickle}`,
+      '--http-port',
+      `${http}`,
+      '--no-ui',
+    ],
+    {
+      env: {
+        ...process.env,
+        GRAPHITE_DB: join(dir, 'g.db'),
+        GRAPHITE_CARBON_METRIC_INTERVAL: '0',
+        LOG_LEVEL: 'warn',
+      },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
+  await waitPort(http);
+  return wrap(child, line, whisperDir, http);
+}
+
+async function startCarbon(dir) {
+  const whisperDir = join(dir, 'whisper');
+  for (const d of ['whisper', 'run', 'log', 'storage']) mkdirSync(join(dir, d), { recursive: true });
+  const [line, pickle, query] = [await freePort(), await freePort(), await freePort()];
+  writeFileSync(
+    join(dir, 'carbon.conf'),
+    `[cache]
+STORAGE_DIR = ${dir}/storage
+LOCAL_DATA_DIR = ${whisperDir}
+PID_DIR = ${dir}/run
+LOG_DIR = ${dir}/log
+USER =
+MAX_CACHE_SIZE = inf
+MAX_UPDATES_PER_SECOND = inf
+MAX_UPDATES_PER_SECOND_ON_SHUTDOWN = inf
+MAX_CREATES_PER_MINUTE = inf
+LINE_RECEIVER_INTERFACE = 127.0.0.1
+LINE_RECEIVER_PORT = ${line}
+ENABLE_UDP_LISTENER = False
+PICKLE_RECEIVER_INTERFACE = 127.0.0.1
+PICKLE_RECEIVER_PORT = ${pickle}
+CACHE_QUERY_INTERFACE = 127.0.0.1
+CACHE_QUERY_PORT = ${query}
+CARBON_METRIC_INTERVAL = 0
+WHISPER_SPARSE_CREATE = True
+MIN_TIMESTAMP_RESOLUTION = 1
+ENABLE_TAGS = False
+CACHE_WRITE_STRATEGY = sorted
+`,
+  );
+  writeFileSync(join(dir, 'storage-schemas.conf'), DEFAULT_SCHEMAS_CONF);
+  writeFileSync(join(dir, 'storage-aggregation.conf'), DEFAULT_AGGREGATION_CONF);
+  const child = spawn('/usr/bin/carbon-cache', [`--config=${dir}/carbon.conf`, '--nodaemon', 'start'], {
+    stdio: 'ignore',
+    cwd: dir,
+  });
+  await waitPort(line);
+  return wrap(child, line, whisperDir);
+}
+
+function wrap(child, port, whisperDir, http) {
+  let peak = 0;
+  const timer = setInterval(() => (peak = Math.max(peak, rssOf(child.pid))), 200);
+  const exited = new Promise((r) => child.once('exit', r));
+  return {
+    port,
+    http,
+    whisperDir,
+    peakRss: () => Math.max(peak, rssOf(child.pid)),
+    async stop() {
+      const t0 = performance.now();
+      if (child.exitCode !== null || child.signalCode !== null) return 0;
+      child.kill('SIGTERM');
+      await exited;
+      clearInterval(timer);
+      return performance.now() - t0;
+    },
+  };
+}
+
+function send(port, chunks) {
+  return new Promise((resolve, reject) => {
+    const s = net.connect(port, '127.0.0.1');
+    let i = 0;
+    const pump = () => {
+      while (i < chunks.length) if (!s.write(chunks[i++])) return;
+      s.end();
+    };
+    s.on('connect', pump);
+    s.on('drain', pump);
+    s.on('error', reject);
+    s.on('close', resolve);
+  });
+}
+
+function stream(n, points, now) {
+  const chunks = [];
+  let buf = '';
+  for (let j = 0; j < points; j++) {
+    const ts = now - (points - j) * 10;
+    for (let m = 0; m < n; m++) {
+      buf += `bench.host${m % 100}.metric${m} ${j + (m % 7)} ${ts}\n`;
+      if (buf.length > 1 << 16) {
+        chunks.push(Buffer.from(buf));
+        buf = '';
+      }
+    }
+  }
+  if (buf) chunks.push(Buffer.from(buf));
+  return chunks;
+}
+
+function fileOf(whisperDir, m) {
+  return join(whisperDir, 'bench', `host${m % 100}`, `metric${m}.wsp`);
+}
+
+/** Wait until every metric's file holds its expected newest point; returns ms waited. */
+async function untilOnDisk(whisperDir, n, ts, expected, timeoutMs) {
+  const t0 = performance.now();
+  let pending = Array.from({ length: n }, (_, m) => m);
+  while (pending.length && performance.now() - t0 < timeoutMs) {
+    const next = [];
+    for (const m of pending) {
+      let ok = false;
+      try {
+        const f = fetchSync(fileOf(whisperDir, m), ts - 10, ts);
+        ok = f !== null && f.values[f.values.length - 1] === expected(m);
+      } catch {
+        ok = false;
+      }
+      if (!ok) next.push(m);
+    }
+    pending = next;
+    if (pending.length) await sleep(100);
+  }
+  if (pending.length) throw new Error(`${pending.length} metrics never reached the disk`);
+  return performance.now() - t0;
+}
+
+async function runOne(kind, n, points) {
+  const dir = mkdtempSync(join(tmpdir(), `graphite-bench-${kind}-`));
+  const start = kind === 'ours' ? startOurs : startCarbon;
+  const now = Math.floor(Date.now() / 10000) * 10;
+  const d = await start(dir);
+  try {
+    // 1. warm-up: create every file
+    const t0 = performance.now();
+    await send(d.port, stream(n, 1, now - 3600));
+    await untilOnDisk(d.whisperDir, n, now - 3610, (m) => m % 7, 1_800_000);
+    const createSeconds = (performance.now() - t0) / 1000;
+    // 2. sustained: points/s from the first byte sent until the newest point of every metric
+    // is in its file
+    const chunks = stream(n, points, now);
+    const t1 = performance.now();
+    await send(d.port, chunks);
+    const sentMs = performance.now() - t1;
+    await untilOnDisk(d.whisperDir, n, now - 10, (m) => points - 1 + (m % 7), 1_800_000);
+    const totalMs = performance.now() - t1;
+    // 3. latency (5 samples, median)
+    const file = fileOf(d.whisperDir, 1);
+    const visible = [];
+    const onDisk = [];
+    for (let k = 0; k < 5; k++) {
+      const ts = Math.floor(Date.now() / 1000) - k * 10 + 600;
+      const value = 1000 + k;
+      const s0 = performance.now();
+      await send(d.port, [Buffer.from(`bench.host1.metric1 ${value} ${ts}\n`)]);
+      let seen = false;
+      while (performance.now() - s0 < 30_000) {
+        if (!seen && d.http) {
+          const r = await fetch(
+            `http://127.0.0.1:${d.http}/render?target=bench.host1.metric1&from=${ts - 60}&until=${ts + 60}&now=${ts + 60}&format=json`,
+          );
+          const j = await r.json();
+          if (j[0]?.datapoints.some((p) => p[0] === value)) {
+            seen = true;
+            visible.push(performance.now() - s0);
+          }
+        }
+        const f = fetchSync(file, ts - 60, ts + 10, ts + 10);
+        if (f?.values.includes(value)) {
+          onDisk.push(performance.now() - s0);
+          break;
+        }
+        await sleep(2);
+      }
+    }
+    const rss = d.peakRss();
+    await d.stop();
+    const median = (a) => (a.length ? a.sort((x, y) => x - y)[Math.floor(a.length / 2)] : null);
+    return {
+      kind,
+      metrics: n,
+      points: n * points,
+      createSeconds,
+      sendSeconds: sentMs / 1000,
+      totalSeconds: totalMs / 1000,
+      pointsPerSecond: (n * points) / (totalMs / 1000),
+      peakRssMB: rss / 2 ** 20,
+      visibleMs: median(visible),
+      onDiskMs: median(onDisk),
+    };
+  } finally {
+    await d.stop().catch(() => {});
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const results = [];
+for (const n of SIZES) {
+  const points = pointsFor(n);
+  for (const kind of ['ours', 'carbon']) {
+    console.log(`graphite bench: ${kind}, ${n} metrics x ${points} points ...`);
+    const r = await runOne(kind, n, points);
+    console.log(JSON.stringify(r));
+    results.push(r);
+  }
+}
+
+const fmt = (x, d = 0) => (x === null || x === undefined ? 'n/a' : x.toFixed(d));
+let md = `# graphite: ours vs carbon-cache 1.1.7\n\nSame run, same machine (load average ${loadavg()
+  .map((x) => x.toFixed(1))
+  .join(' ')}), docker-graphite-statsd schemas, sparse files, limits off, plaintext TCP.\n\n`;
+md +=
+  '| metrics | points | impl | files created in s | sustained points/s (to disk) | ratio | peak RSS MB | visible ms | on disk ms |\n';
+md += '|---|---|---|---|---|---|---|---|---|\n';
+for (const n of SIZES) {
+  const o = results.find((r) => r.kind === 'ours' && r.metrics === n);
+  const c = results.find((r) => r.kind === 'carbon' && r.metrics === n);
+  for (const r of [o, c]) {
+    md += `| ${n} | ${r.points} | ${r.kind === 'ours' ? 'ours' : 'carbon-cache'} | ${fmt(r.createSeconds, 1)} | ${fmt(r.pointsPerSecond)} | ${
+      r.kind === 'ours' ? `${fmt(o.pointsPerSecond / c.pointsPerSecond, 2)}x` : '1x'
+    } | ${fmt(r.peakRssMB)} | ${fmt(r.visibleMs, 1)} | ${fmt(r.onDiskMs, 1)} |\n`;
+  }
+}
+md +=
+  '\n"visible": until /render returns the point (ours serves it from the cache; carbon-cache has no HTTP API, graphite-web would need carbonlink). "on disk": until the whisper file holds it.\n';
+mkdirSync(join(here, '..', 'results'), { recursive: true });
+writeFileSync(join(here, '..', 'results', 'graphite.md'), md);
+writeFileSync(
+  join(here, '..', 'results', 'graphite.json'),
+  JSON.stringify({ sizes: SIZES, results }, null, 2),
+);
+console.log(md);
