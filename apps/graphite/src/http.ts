@@ -1,7 +1,7 @@
 // graphite-web's HTTP API on fastify: metrics find/expand/index, render and functions (via the
 // render engine), tags, events, version and health. Parameters are merged like Django does.
 
-import { handleFunctions, handleRender, parseATTime, type RenderResponse } from '@appliance/render-engine';
+import { handleFunctions, handleRender, parseATTime, RenderCache, type RenderResponse } from '@appliance/render-engine';
 import cors from '@fastify/cors';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
@@ -22,6 +22,8 @@ export interface HttpDeps {
   health: () => Record<string, unknown>;
   /** tagged series registered over HTTP must be indexed like ingested ones */
   timeZone?: string;
+  /** Seconds a /render answer is reused when the request sets no cacheTimeout (0: only on request). */
+  defaultCacheDuration?: number;
 }
 
 declare module 'fastify' {
@@ -279,10 +281,16 @@ export async function buildHttp(deps: HttpDeps): Promise<FastifyInstance> {
     app.route({ method: ['GET', 'POST'], url, handler: index });
 
   // ---- render and functions (render engine) ----
+  const renderCache = new RenderCache();
   const render = async (req: FastifyRequest, reply: FastifyReply) => {
     const res = await handleRender(
       { params: toRecord(req.params_) },
-      { storage: deps.storage, defaultTz: tz },
+      {
+        storage: deps.storage,
+        defaultTz: tz,
+        cache: renderCache,
+        defaultCacheTimeout: deps.defaultCacheDuration ?? 0,
+      },
     );
     return sendRender(reply, res);
   };

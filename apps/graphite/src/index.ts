@@ -166,6 +166,7 @@ export async function startGraphite(opts: GraphiteOptions): Promise<GraphiteServ
     storage,
     tagdb,
     log,
+    defaultCacheDuration: settings.defaultCacheDuration,
     health: () => ({
       status: 'ok',
       cache: { size: cache.size, metrics: cache.metricCount },

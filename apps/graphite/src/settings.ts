@@ -22,6 +22,8 @@ export interface Settings {
   useFlowControl: boolean;
   writerThreads: number;
   writerConcurrency: number;
+  /** graphite-web's DEFAULT_CACHE_DURATION: seconds a /render answer is reused when the request sets no cacheTimeout. */
+  defaultCacheDuration: number;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -42,6 +44,9 @@ export const DEFAULT_SETTINGS: Settings = {
   // whisper I/O is mostly syscalls: one thread per core keeps several writes in flight
   writerThreads: Math.max(2, Math.min(8, os.availableParallelism())),
   writerConcurrency: 16,
+  // graphite-web reuses answers only with memcache, which the docker image leaves off; 0 keeps
+  // dashboards live (read-your-writes). A request's own cacheTimeout still turns caching on.
+  defaultCacheDuration: 0,
 };
 
 const KEYS: Record<string, keyof Settings> = {
@@ -59,6 +64,7 @@ const KEYS: Record<string, keyof Settings> = {
   USE_FLOW_CONTROL: 'useFlowControl',
   WRITER_THREADS: 'writerThreads',
   WRITER_CONCURRENCY: 'writerConcurrency',
+  DEFAULT_CACHE_DURATION: 'defaultCacheDuration',
 };
 
 function convert(key: keyof Settings, raw: string): Settings[keyof Settings] {

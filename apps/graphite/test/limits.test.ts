@@ -73,3 +73,25 @@ it('MAX_CACHE_SIZE: points beyond it are dropped and counted, the daemon keeps s
     expect(r.status).toBe(200);
   });
 }, 60_000);
+
+it('render cache: off by default (a repeated query sees new points), on when the request sets cacheTimeout', async () => {
+  await withDaemon({}, async (g) => {
+    const now = Math.floor(Date.now() / 1000);
+    const url = (extra: string) =>
+      `http://127.0.0.1:${g.httpPort}/render?target=live.cached&from=-5min&format=json&now=${now}${extra}`;
+    const total = async (extra: string) => {
+      const body = (await (await fetch(url(extra))).json()) as Array<{ datapoints: Array<[number | null, number]> }>;
+      return body.flatMap((s) => s.datapoints).reduce((sum, [v]) => sum + (v ?? 0), 0);
+    };
+    await sendTcp(g.linePort!, `live.cached 1 ${now - 60}\n`);
+    await waitFor(async () => (await total('')) === 1, 10_000, 'first point visible');
+    expect(await total('&cacheTimeout=600')).toBe(1);
+
+    await sendTcp(g.linePort!, `live.cached 2 ${now - 30}\n`);
+    // same request, no cacheTimeout: read-your-writes
+    await waitFor(async () => (await total('')) === 3, 10_000, 'second point visible');
+    // the request that asked for caching gets its stored answer until it expires, unless noCache
+    expect(await total('&cacheTimeout=600')).toBe(1);
+    expect(await total('&cacheTimeout=600&noCache=1')).toBe(3);
+  });
+});
