@@ -13,8 +13,11 @@ export {
   type CreateOptions,
   create,
   createSync,
+  type FetchManyItem,
   type FetchResult,
   fetch,
+  fetchMany,
+  fetchManySync,
   fetchSync,
   info,
   infoSync,
@@ -27,6 +30,7 @@ export {
   updateManySync,
   updateSync,
 } from './ops.js';
+export { clearReadFdCache, setReadFdCacheSize } from './readfd.js';
 export {
   getUnitString,
   parseCarbonRetentionDef,

@@ -85,10 +85,23 @@ export function pwriteSync(fd: number, buf: Buffer, off: number, len: number, po
   while (done < len) done += fs.writeSync(fd, buf, off + done, len - done, pos + done);
 }
 
-export function readHeaderSync(fd: number, path: string): { header: Header; buf: Buffer; len: number } {
-  let size = firstReadSize(path);
+let headerScratch = Buffer.allocUnsafeSlow(8192);
+
+/**
+ * `atLeast`: read that many bytes in the first read anyway (an archive base the caller needs).
+ * `reuse`: read into a buffer shared by all such calls (the returned `buf` is valid only until
+ * the next one), sparing an allocation per fetch.
+ */
+export function readHeaderSync(
+  fd: number,
+  path: string,
+  atLeast = 0,
+  reuse = false,
+): { header: Header; buf: Buffer; len: number } {
+  let size = Math.max(firstReadSize(path), atLeast);
   for (;;) {
-    const buf = Buffer.allocUnsafe(size);
+    if (reuse && headerScratch.length < size) headerScratch = Buffer.allocUnsafeSlow(size);
+    const buf = reuse ? headerScratch : Buffer.allocUnsafe(size);
     let len = 0;
     while (len < size) {
       const n = fs.readSync(fd, buf, len, size - len, len);

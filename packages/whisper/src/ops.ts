@@ -21,7 +21,6 @@ import {
   cachedHeader,
   closeAsync,
   forgetHeader,
-  fstatSize,
   headerFrom,
   ioError,
   openAsync,
@@ -41,6 +40,7 @@ import {
 } from './io.js';
 import { assertUnlocked, withLock } from './lock.js';
 import { pyFloatStr } from './pyfmt.js';
+import { withReadFd, withReadFdSync } from './readfd.js';
 import { parseRetentionDef, validateArchiveList } from './retention.js';
 import {
   type Batch,
@@ -185,23 +185,12 @@ export async function create(path: string, archives: ArchiveSpec[], opts: Create
 // ---- info -----------------------------------------------------------------------------------
 
 export function infoSync(path: string): WhisperInfo {
-  const fd = openSync(path, 'r');
-  try {
-    const { header } = readHeaderSync(fd, path);
-    return toInfo(header, fs.fstatSync(fd).size);
-  } finally {
-    fs.closeSync(fd);
-  }
+  return withReadFdSync(path, (fd, size) => toInfo(readHeaderSync(fd, path, 0, true).header, size));
 }
 
 export async function info(path: string): Promise<WhisperInfo> {
-  const fd = await openAsync(path, 'r');
-  try {
-    const [{ header }, size] = await Promise.all([readHeaderAsync(fd, path), fstatSize(fd)]);
-    return toInfo(header, size);
-  } finally {
-    await closeAsync(fd);
-  }
+  const { value, size } = await withReadFd(path, (fd) => readHeaderAsync(fd, path));
+  return toInfo(value.header, size);
 }
 
 // ---- update / updateMany --------------------------------------------------------------------
@@ -449,12 +438,14 @@ function fetchSlots(header: Header, p: FetchPlan, base: number): { start: number
   return { start, count: start < end ? end - start : a.points - start + end };
 }
 
+// DataView's big-endian getters compile to a byte swap: about twice as fast as Buffer's readers
 function decodeValues(p: FetchPlan, buf: Buffer, count: number): (number | null)[] {
+  const dv = new DataView(buf.buffer, buf.byteOffset, count * POINT_SIZE);
   const values = new Array<number | null>(count);
   let expected = p.fromInterval;
   for (let i = 0; i < count; i++) {
     const o = i * POINT_SIZE;
-    values[i] = buf.readUInt32BE(o) === expected ? buf.readDoubleBE(o + 4) : null;
+    values[i] = dv.getUint32(o) === expected ? dv.getFloat64(o + 4) : null;
     expected += p.step;
   }
   return values;
@@ -487,6 +478,78 @@ export interface RawFetch {
   count: number;
 }
 
+/**
+ * A base this close to the start of the file is read together with the header: copying a few KB
+ * more costs less than another read call (a syscall, or a thread-pool round trip when async).
+ */
+const BASE_WITH_HEADER = 32 * 1024;
+/** With a cached header: the first-read size that also covers the base the fetch will need. */
+function baseReadSize(
+  path: string,
+  fromTime: number,
+  untilTime: number | undefined,
+  now: number,
+  archiveToSelect: number | string | undefined,
+): number {
+  const cached = cachedHeader(path);
+  if (!cached) return 0;
+  try {
+    const p = planFetch(path, cached, fromTime, untilTime, now, archiveToSelect);
+    const end = p ? cached.archives[p.archive]!.offset + POINT_SIZE : 0;
+    return end <= BASE_WITH_HEADER ? end : 0;
+  } catch {
+    return 0; // the real header decides (and throws) below
+  }
+}
+
+/** Slot bytes for fetches decoded right away (sync API): grown as needed, never shrunk. */
+let scratch = Buffer.allocUnsafeSlow(64 * 1024);
+function scratchFor(bytes: number): Buffer {
+  if (scratch.length < bytes) scratch = Buffer.allocUnsafeSlow(Math.max(bytes, scratch.length * 2));
+  return scratch;
+}
+
+/**
+ * The sync fetch on an open fd: header (+ archive 0's base) in one read, the chosen archive's
+ * base, then its slots (two reads when they wrap). `transferable`: the slots get their own
+ * ArrayBuffer (a worker transfers it); otherwise they land in the shared scratch buffer and
+ * must be decoded before the next sync fetch.
+ */
+function fetchRawOnFdSync(
+  fd: number,
+  path: string,
+  fromTime: number,
+  untilTime: number | undefined,
+  now: number | undefined,
+  archiveToSelect: number | string | undefined,
+  transferable: boolean,
+): { header: Header; raw: RawFetch | null } {
+  const n = now ?? nowSeconds();
+  const { header, buf, len } = readHeaderSync(
+    fd,
+    path,
+    baseReadSize(path, fromTime, untilTime, n, archiveToSelect),
+    true,
+  );
+  const p = planFetch(path, header, fromTime, untilTime, n, archiveToSelect);
+  if (!p) return { header, raw: null };
+  const a = header.archives[p.archive]!;
+  let base: number;
+  if (a.offset + POINT_SIZE <= len) base = buf.readUInt32BE(a.offset);
+  else {
+    const b = scratchFor(POINT_SIZE);
+    preadSync(fd, path, b, 0, POINT_SIZE, a.offset);
+    base = b.readUInt32BE(0);
+  }
+  if (base === 0) return { header, raw: { ...p, data: null, count: 0 } };
+  const { start, count } = fetchSlots(header, p, base);
+  const data = transferable
+    ? Buffer.from(new ArrayBuffer(count * POINT_SIZE))
+    : scratchFor(count * POINT_SIZE).subarray(0, count * POINT_SIZE);
+  for (const s of slotSpans(header, p, start, count)) preadSync(fd, path, data, s.bufOff, s.len, s.pos);
+  return { header, raw: { ...p, data, count } };
+}
+
 export function fetchRawSync(
   path: string,
   fromTime: number,
@@ -494,28 +557,10 @@ export function fetchRawSync(
   now?: number,
   archiveToSelect?: number | string,
 ): RawFetch | null {
-  const fd = openSync(path, 'r');
-  try {
-    const { header, buf, len } = readHeaderSync(fd, path);
-    const p = planFetch(path, header, fromTime, untilTime, now ?? nowSeconds(), archiveToSelect);
-    if (!p) return null;
-    const a = header.archives[p.archive]!;
-    let base: number;
-    if (a.offset + POINT_SIZE <= len) base = buf.readUInt32BE(a.offset);
-    else {
-      const b = Buffer.allocUnsafe(POINT_SIZE);
-      preadSync(fd, path, b, 0, POINT_SIZE, a.offset);
-      base = b.readUInt32BE(0);
-    }
-    if (base === 0) return { ...p, data: null, count: 0 };
-    const { start, count } = fetchSlots(header, p, base);
-    // its own ArrayBuffer (not the pool), so a worker can transfer it
-    const data = Buffer.from(new ArrayBuffer(count * POINT_SIZE));
-    for (const s of slotSpans(header, p, start, count)) preadSync(fd, path, data, s.bufOff, s.len, s.pos);
-    return { ...p, data, count };
-  } finally {
-    fs.closeSync(fd);
-  }
+  return withReadFdSync(
+    path,
+    (fd) => fetchRawOnFdSync(fd, path, fromTime, untilTime, now, archiveToSelect, true).raw,
+  );
 }
 
 export function decodeRawFetch(r: RawFetch): FetchResult {
@@ -535,8 +580,96 @@ export function fetchSync(
   now?: number,
   archiveToSelect?: number | string,
 ): FetchResult | null {
-  const r = fetchRawSync(path, fromTime, untilTime, now, archiveToSelect);
-  return r ? decodeRawFetch(r) : null;
+  return withReadFdSync(path, (fd) => {
+    const { raw } = fetchRawOnFdSync(fd, path, fromTime, untilTime, now, archiveToSelect, false);
+    return raw ? decodeRawFetch(raw) : null;
+  });
+}
+
+function resultOf(p: FetchPlan, data: Buffer, count: number): FetchResult {
+  return {
+    fromTime: p.fromInterval,
+    untilTime: p.untilInterval,
+    step: p.step,
+    values: decodeValues(p, data, count),
+  };
+}
+
+/** The async fetch on an open fd; also returns the header it was answered from. */
+async function fetchOnFd(
+  fd: number,
+  path: string,
+  fromTime: number,
+  untilTime: number | undefined,
+  n: number,
+  archiveToSelect: number | string | undefined,
+): Promise<{ header: Header; result: FetchResult | null }> {
+  const cached = cachedHeader(path);
+  let p: FetchPlan | null | undefined;
+  try {
+    p = cached ? planFetch(path, cached, fromTime, untilTime, n, archiveToSelect) : undefined;
+  } catch {
+    p = undefined; // decided again below with the header read from the file
+  }
+  if (cached && p !== undefined) {
+    // one round: header, base and the slots the cached base predicts, verified afterwards
+    if (!p) {
+      const { header } = await readHeaderAsync(fd, path);
+      if (header === cached) return { header, result: null };
+    } else {
+      const guess = fetchBaseGuess.get(path);
+      const a = cached.archives[p.archive]!;
+      // a base near the header (always archive 0's, right after it) comes in the header's read
+      const withHeader = a.offset + POINT_SIZE <= BASE_WITH_HEADER;
+      const hbuf = Buffer.allocUnsafe(withHeader ? a.offset + POINT_SIZE : cached.headerSize);
+      const bbuf = withHeader ? hbuf.subarray(a.offset) : Buffer.allocUnsafe(POINT_SIZE);
+      const g = guess?.[p.archive];
+      const slots = g ? fetchSlots(cached, p, g) : null;
+      const data = slots ? Buffer.allocUnsafe(slots.count * POINT_SIZE) : null;
+      await Promise.all([
+        preadAsync(fd, path, hbuf, 0, hbuf.length, 0),
+        ...(withHeader ? [] : [preadAsync(fd, path, bbuf, 0, POINT_SIZE, a.offset)]),
+        ...(slots && data
+          ? slotSpans(cached, p, slots.start, slots.count).map((s) =>
+              preadAsync(fd, path, data, s.bufOff, s.len, s.pos),
+            )
+          : []),
+      ]);
+      const base = bbuf.readUInt32BE(0);
+      if (headerFrom(path, hbuf, cached.headerSize) === cached) {
+        rememberFetchBase(path, cached, p.archive, base);
+        if (base === 0) return { header: cached, result: emptyResult(p) };
+        if (base === g && data) return { header: cached, result: resultOf(p, data, slots!.count) };
+        const s2 = fetchSlots(cached, p, base);
+        const d2 = Buffer.allocUnsafe(s2.count * POINT_SIZE);
+        await Promise.all(
+          slotSpans(cached, p, s2.start, s2.count).map((s) =>
+            preadAsync(fd, path, d2, s.bufOff, s.len, s.pos),
+          ),
+        );
+        return { header: cached, result: resultOf(p, d2, s2.count) };
+      }
+    }
+  }
+  const { header, buf, len } = await readHeaderAsync(fd, path);
+  p = planFetch(path, header, fromTime, untilTime, n, archiveToSelect);
+  if (!p) return { header, result: null };
+  const a = header.archives[p.archive]!;
+  let base: number;
+  if (a.offset + POINT_SIZE <= len) base = buf.readUInt32BE(a.offset);
+  else {
+    const b = Buffer.allocUnsafe(POINT_SIZE);
+    await preadAsync(fd, path, b, 0, POINT_SIZE, a.offset);
+    base = b.readUInt32BE(0);
+  }
+  rememberFetchBase(path, header, p.archive, base);
+  if (base === 0) return { header, result: emptyResult(p) };
+  const { start, count } = fetchSlots(header, p, base);
+  const data = Buffer.allocUnsafe(count * POINT_SIZE);
+  await Promise.all(
+    slotSpans(header, p, start, count).map((s) => preadAsync(fd, path, data, s.bufOff, s.len, s.pos)),
+  );
+  return { header, result: resultOf(p, data, count) };
 }
 
 export async function fetch(
@@ -546,95 +679,106 @@ export async function fetch(
   now?: number,
   archiveToSelect?: number | string,
 ): Promise<FetchResult | null> {
-  const fd = await openAsync(path, 'r');
-  try {
-    const n = now ?? nowSeconds();
-    const cached = cachedHeader(path);
-    let p: FetchPlan | null | undefined;
-    try {
-      p = cached ? planFetch(path, cached, fromTime, untilTime, n, archiveToSelect) : undefined;
-    } catch {
-      p = undefined; // decided again below with the header read from the file
-    }
-    if (cached && p !== undefined) {
-      // one round: header, base and the slots the cached base predicts, verified afterwards
-      if (!p) {
-        const { header } = await readHeaderAsync(fd, path);
-        if (header === cached) return null;
-      } else {
-        const guess = fetchBaseGuess.get(path);
-        const a = cached.archives[p.archive]!;
-        // archive 0's base sits right after the header: one read for both
-        const adjacent = a.offset === cached.headerSize;
-        const hbuf = Buffer.allocUnsafe(cached.headerSize + (adjacent ? POINT_SIZE : 0));
-        const bbuf = adjacent ? hbuf.subarray(cached.headerSize) : Buffer.allocUnsafe(POINT_SIZE);
-        const g = guess?.[p.archive];
-        const slots = g ? fetchSlots(cached, p, g) : null;
-        const data = slots ? Buffer.allocUnsafe(slots.count * POINT_SIZE) : null;
-        await Promise.all([
-          preadAsync(fd, path, hbuf, 0, hbuf.length, 0),
-          ...(adjacent ? [] : [preadAsync(fd, path, bbuf, 0, POINT_SIZE, a.offset)]),
-          ...(slots && data
-            ? slotSpans(cached, p, slots.start, slots.count).map((s) =>
-                preadAsync(fd, path, data, s.bufOff, s.len, s.pos),
-              )
-            : []),
-        ]);
-        const base = bbuf.readUInt32BE(0);
-        if (headerFrom(path, hbuf, cached.headerSize) === cached) {
-          rememberFetchBase(path, cached, p.archive, base);
-          if (base === 0) return emptyResult(p);
-          if (base === g && data) {
-            return {
-              fromTime: p.fromInterval,
-              untilTime: p.untilInterval,
-              step: p.step,
-              values: decodeValues(p, data, slots!.count),
-            };
-          }
-          const s2 = fetchSlots(cached, p, base);
-          const d2 = Buffer.allocUnsafe(s2.count * POINT_SIZE);
-          await Promise.all(
-            slotSpans(cached, p, s2.start, s2.count).map((s) =>
-              preadAsync(fd, path, d2, s.bufOff, s.len, s.pos),
-            ),
-          );
-          return {
-            fromTime: p.fromInterval,
-            untilTime: p.untilInterval,
-            step: p.step,
-            values: decodeValues(p, d2, s2.count),
-          };
-        }
+  const n = now ?? nowSeconds();
+  const { value } = await withReadFd(path, (fd) =>
+    fetchOnFd(fd, path, fromTime, untilTime, n, archiveToSelect),
+  );
+  return value.result;
+}
+
+// ---- fetchMany: what a render needs from every series, in one call ---------------------------
+
+/**
+ * One path's answer in `fetchMany`: `info` and `result` are what `info(path)` and
+ * `fetch(path, from, until, now)` return, read from one header read. A missing file gives
+ * `info: null, result: null`; any other failure is in `error` (the others still answer).
+ */
+export interface FetchManyItem {
+  path: string;
+  info: WhisperInfo | null;
+  result: FetchResult | null;
+  error?: WhisperError;
+}
+
+function manyError(path: string, e: unknown): FetchManyItem {
+  const err = e instanceof WhisperError ? e : ioError(path, e);
+  if (err.code === 'NOT_FOUND') return { path, info: null, result: null };
+  return { path, info: null, result: null, error: err };
+}
+
+/** info + fetch of every path, concurrently (libuv thread pool; one round per file when warm). */
+export async function fetchMany(
+  paths: readonly string[],
+  fromTime: number,
+  untilTime?: number,
+  now?: number,
+): Promise<FetchManyItem[]> {
+  const n = now ?? nowSeconds();
+  return Promise.all(
+    paths.map(async (path): Promise<FetchManyItem> => {
+      try {
+        const { value, size } = await withReadFd(path, (fd) =>
+          fetchOnFd(fd, path, fromTime, untilTime, n, undefined),
+        );
+        return { path, info: toInfo(value.header, size), result: value.result };
+      } catch (e) {
+        return manyError(path, e);
       }
+    }),
+  );
+}
+
+/** `fetchMany` before decoding, for a worker thread: slots in transferable buffers. */
+export interface RawManyItem {
+  path: string;
+  info: WhisperInfo | null;
+  raw: RawFetch | null;
+  error?: { code: string; message: string };
+}
+export function fetchManyRawSync(
+  paths: readonly string[],
+  fromTime: number,
+  untilTime?: number,
+  now?: number,
+): RawManyItem[] {
+  const n = now ?? nowSeconds();
+  return paths.map((path) => {
+    try {
+      return withReadFdSync(path, (fd, size): RawManyItem => {
+        const { header, raw } = fetchRawOnFdSync(fd, path, fromTime, untilTime, n, undefined, true);
+        return { path, info: toInfo(header, size), raw };
+      });
+    } catch (e) {
+      const m = manyError(path, e);
+      return {
+        path,
+        info: null,
+        raw: null,
+        error: m.error && { code: m.error.code, message: m.error.message },
+      };
     }
-    const { header, buf, len } = await readHeaderAsync(fd, path);
-    p = planFetch(path, header, fromTime, untilTime, n, archiveToSelect);
-    if (!p) return null;
-    const a = header.archives[p.archive]!;
-    let base: number;
-    if (a.offset + POINT_SIZE <= len) base = buf.readUInt32BE(a.offset);
-    else {
-      const b = Buffer.allocUnsafe(POINT_SIZE);
-      await preadAsync(fd, path, b, 0, POINT_SIZE, a.offset);
-      base = b.readUInt32BE(0);
+  });
+}
+
+/** Sync twin of `fetchMany` (for a worker thread): per warm file a stat, one read for header and
+ * base, one for the slots (two when they wrap). */
+export function fetchManySync(
+  paths: readonly string[],
+  fromTime: number,
+  untilTime?: number,
+  now?: number,
+): FetchManyItem[] {
+  const n = now ?? nowSeconds();
+  return paths.map((path) => {
+    try {
+      return withReadFdSync(path, (fd, size): FetchManyItem => {
+        const { header, raw } = fetchRawOnFdSync(fd, path, fromTime, untilTime, n, undefined, false);
+        return { path, info: toInfo(header, size), result: raw ? decodeRawFetch(raw) : null };
+      });
+    } catch (e) {
+      return manyError(path, e);
     }
-    rememberFetchBase(path, header, p.archive, base);
-    if (base === 0) return emptyResult(p);
-    const { start, count } = fetchSlots(header, p, base);
-    const data = Buffer.allocUnsafe(count * POINT_SIZE);
-    await Promise.all(
-      slotSpans(header, p, start, count).map((s) => preadAsync(fd, path, data, s.bufOff, s.len, s.pos)),
-    );
-    return {
-      fromTime: p.fromInterval,
-      untilTime: p.untilInterval,
-      step: p.step,
-      values: decodeValues(p, data, count),
-    };
-  } finally {
-    await closeAsync(fd);
-  }
+  });
 }
 
 /** Last base seen per path and archive by fetch (a guess; always verified against the file). */

@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { WhisperError, type WhisperErrorCode } from './errors.js';
-import { decodeRawFetch, type FetchResult } from './ops.js';
+import { decodeRawFetch, type FetchManyItem, type FetchResult } from './ops.js';
 import type { WorkerOp, WorkerReply } from './worker-thread.js';
 
 interface Pending {
@@ -145,6 +145,46 @@ export class WhisperWorker {
     // structured clone turns a Buffer into a plain Uint8Array: view it as a Buffer again
     const data = f.data ? Buffer.from(f.data.buffer, f.data.byteOffset, f.data.byteLength) : null;
     return decodeRawFetch({ ...f, data });
+  }
+
+  /**
+   * `fetchMany` with the file reads done in the thread (sync: a stat and two or three reads per warm
+   * file) and only the decoding on the calling thread: one message each way for the whole batch.
+   */
+  async fetchMany(
+    paths: readonly string[],
+    fromTime: number,
+    untilTime?: number,
+    now?: number,
+  ): Promise<FetchManyItem[]> {
+    let r: WorkerReply;
+    try {
+      r = WhisperWorker.check(
+        await this.send({
+          op: 'fetchMany',
+          path: '',
+          paths: [...paths],
+          from: fromTime,
+          until: untilTime,
+          now,
+        }),
+      );
+    } finally {
+      this.idle();
+    }
+    return (r.ok && r.many ? r.many : []).map((m): FetchManyItem => {
+      if (m.error)
+        return {
+          path: m.path,
+          info: null,
+          result: null,
+          error: new WhisperError(m.error.code as WhisperErrorCode, m.error.message, m.path),
+        };
+      if (!m.raw) return { path: m.path, info: m.info, result: null };
+      const d = m.raw.data;
+      const data = d ? Buffer.from(d.buffer, d.byteOffset, d.byteLength) : null;
+      return { path: m.path, info: m.info, result: decodeRawFetch({ ...m.raw, data }) };
+    });
   }
 
   /** Resolves once the thread has started and answers. */
