@@ -40,6 +40,12 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown('SIGINT', 0));
   process.on('SIGTERM', () => void shutdown('SIGTERM', 0));
   process.on('SIGHUP', () => void shutdown('SIGHUP', 0));
+  // pnpm exits on SIGTERM without passing it on; when whoever started us goes away, stop too
+  // rather than leave the services running with nobody to stop them.
+  const parentAtStart = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parentAtStart) void shutdown('parent process exited', 0);
+  }, 250).unref();
   process.on('uncaughtException', (err) => {
     log.fatal({ err: err.message }, 'launcher crashed');
     supervisor.killAllNow();

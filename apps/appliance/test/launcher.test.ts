@@ -60,9 +60,8 @@ describe('pnpm start launcher', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('starts every built service healthy within 10 s and stops cleanly on Ctrl-C', async () => {
-    expect(existsSync(launcher), 'launcher is built').toBe(true);
-    const env: Record<string, string> = {
+  async function portsEnv(): Promise<Record<string, string>> {
+    return {
       ...(process.env as Record<string, string>),
       DATA_DIR: dataDir,
       STATSD_PORT: String(await freePort()),
@@ -73,32 +72,62 @@ describe('pnpm start launcher', () => {
       GRAPHITE_HTTP_PORT: String(await freePort()),
       DEMO_API_PORT: String(await freePort()),
     };
+  }
+
+  function launch(cmd: string, args: string[], env: Record<string, string>) {
+    // own process group, as a terminal would give it
+    const p = spawn(cmd, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    proc = p;
+    const out = { text: '' };
+    p.stdout?.on('data', (d) => (out.text += d));
+    p.stderr?.on('data', (d) => (out.text += d));
+    const exited = new Promise<number | null>((res) => p.on('exit', (code) => res(code)));
+    return { p, out, exited };
+  }
+
+  it('starts every built service healthy within 10 s and stops cleanly on Ctrl-C', async () => {
+    expect(existsSync(launcher), 'launcher is built').toBe(true);
+    const env = await portsEnv();
     const specs = availableServices(serviceSpecs(settingsFromEnv(env, root)));
     expect(specs.present.map((s) => s.name)).toEqual(['graphite', 'statsd', 'demo-api']);
 
     const started = Date.now();
-    proc = spawn(process.execPath, [launcher], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-    let output = '';
-    proc.stdout?.on('data', (d) => (output += d));
-    proc.stderr?.on('data', (d) => (output += d));
-    const exited = new Promise<number | null>((res) => proc?.on('exit', (code) => res(code)));
-
+    const { p, out, exited } = launch(process.execPath, [launcher], env);
     await expect
-      .poll(() => output.includes('Appliance is up'), { timeout: 10_000, interval: 100 })
+      .poll(() => out.text.includes('Appliance is up'), { timeout: 10_000, interval: 100 })
       .toBe(true);
     expect(Date.now() - started).toBeLessThan(10_000);
     for (const spec of specs.present) expect(await probe(spec.health), `${spec.name} healthy`).toBe(true);
     // Logs are prefixed by service name.
-    for (const spec of specs.present) expect(output).toMatch(new RegExp(`^${spec.name}\\s*\\| `, 'm'));
+    for (const spec of specs.present) expect(out.text).toMatch(new RegExp(`^${spec.name}\\s*\\| `, 'm'));
 
-    const children = childPids(proc.pid!);
+    const children = childPids(p.pid!);
     expect(children.length).toBe(specs.present.length);
 
     const stopAt = Date.now();
-    process.kill(proc.pid!, 'SIGINT');
+    process.kill(p.pid!, 'SIGINT');
     const code = await Promise.race([exited, new Promise((r) => setTimeout(() => r('timeout'), 5_000))]);
-    expect(code, output).toBe(0);
+    expect(code, out.text).toBe(0);
     expect(Date.now() - stopAt).toBeLessThan(5_000);
     for (const pid of children) expect(alive(pid), `service pid ${pid} still running`).toBe(false);
   }, 30_000);
+
+  it('`pnpm start`: if pnpm itself is killed, the launcher notices and still stops every service cleanly', async () => {
+    const env = await portsEnv();
+    const { p, out } = launch('pnpm', ['start'], env);
+    await expect
+      .poll(() => out.text.includes('Appliance is up'), { timeout: 90_000, interval: 200 })
+      .toBe(true);
+    const launcherPids = childPids(p.pid!);
+    expect(launcherPids.length, 'pnpm runs the launcher directly (exec)').toBe(1);
+    const services = childPids(launcherPids[0]!);
+    expect(services.length).toBe(3);
+
+    // SIGKILL: pnpm gets no chance to pass anything on; the launcher sees its parent go
+    process.kill(p.pid!, 'SIGKILL');
+    const gone = [...launcherPids, ...services];
+    await expect.poll(() => gone.filter(alive), { timeout: 5_000, interval: 100 }).toEqual([]);
+    await expect.poll(() => out.text, { timeout: 2_000 }).toContain('"clean":true');
+    expect(out.text).toContain('parent process exited');
+  }, 120_000);
 });
