@@ -80,7 +80,9 @@ it('render cache: off by default (a repeated query sees new points), on when the
     const url = (extra: string) =>
       `http://127.0.0.1:${g.httpPort}/render?target=live.cached&from=-5min&format=json&now=${now}${extra}`;
     const total = async (extra: string) => {
-      const body = (await (await fetch(url(extra))).json()) as Array<{ datapoints: Array<[number | null, number]> }>;
+      const body = (await (await fetch(url(extra))).json()) as Array<{
+        datapoints: Array<[number | null, number]>;
+      }>;
       return body.flatMap((s) => s.datapoints).reduce((sum, [v]) => sum + (v ?? 0), 0);
     };
     await sendTcp(g.linePort!, `live.cached 1 ${now - 60}\n`);
