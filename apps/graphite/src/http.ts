@@ -1,7 +1,13 @@
 // graphite-web's HTTP API on fastify: metrics find/expand/index, render and functions (via the
 // render engine), tags, events, version and health. Parameters are merged like Django does.
 
-import { handleFunctions, handleRender, parseATTime, RenderCache, type RenderResponse } from '@appliance/render-engine';
+import {
+  handleFunctions,
+  handleRender,
+  parseATTime,
+  RenderCache,
+  type RenderResponse,
+} from '@appliance/render-engine';
 import cors from '@fastify/cors';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';

@@ -2,6 +2,7 @@
 
 import { stat } from 'node:fs/promises';
 import type { FindMatch, Storage, StoredEvent, StoredSeries } from '@appliance/render-engine';
+import { fetchMany as whisperFetchMany } from '@appliance/whisper';
 import type { MetricCache } from './cache.js';
 import type { Finder } from './finder.js';
 import { MetricNameError, parseMetric, resolveUnder } from './names.js';
@@ -13,6 +14,18 @@ import { fetchWindow, mergeWithCache } from './whisper-window.js';
 export interface WhisperReader {
   info(file: string): Promise<FileInfo | null>;
   fetch(file: string, from: number, until: number, now: number): Promise<FetchResult | null>;
+  /**
+   * info + fetch of every file in one batch: `info === null` is "not on disk", `error` is what
+   * info/fetch would have thrown. Optional: without it the storage uses @appliance/whisper's
+   * fetchMany (the same engine the daemon's info/fetch wrap).
+   */
+  fetchMany?(files: string[], from: number, until: number, now: number): Promise<ReadItem[]>;
+}
+
+export interface ReadItem {
+  info: FileInfo | null;
+  result: FetchResult | null;
+  error?: Error;
 }
 
 export class GraphiteStorage implements Storage {
@@ -31,20 +44,67 @@ export class GraphiteStorage implements Storage {
   }
 
   async fetchOne(metric: string, from: number, until: number, now: number): Promise<StoredSeries | null> {
-    let rel: ReturnType<typeof parseMetric>;
-    try {
-      rel = parseMetric(metric);
-    } catch (e) {
-      if (e instanceof MetricNameError) return null;
-      throw e;
+    return (await this.fetchMetrics([metric], from, until, now))[0];
+  }
+
+  async fetch(paths: string[], from: number, until: number, now: number): Promise<StoredSeries[]> {
+    const out = await this.fetchMetrics(paths, from, until, now);
+    return out.filter((s): s is StoredSeries => s !== null);
+  }
+
+  /** Every metric's window in one whisper batch (one header+slots read per file), merged with the cache. */
+  private async fetchMetrics(
+    metrics: string[],
+    from: number,
+    until: number,
+    now: number,
+  ): Promise<Array<StoredSeries | null>> {
+    const names: Array<ReturnType<typeof parseMetric> | null> = metrics.map((m) => {
+      try {
+        return parseMetric(m);
+      } catch (e) {
+        if (e instanceof MetricNameError) return null;
+        throw e;
+      }
+    });
+    const files: string[] = [];
+    // the cache is read before the files (as before batching): a point the writer flushes
+    // meanwhile is then either in this snapshot or already on disk when we read
+    const cached: Array<Array<[number, number]>> = [];
+    for (const rel of names) {
+      if (!rel) continue;
+      files.push(resolveUnder(this.root, rel.relPath));
+      cached.push(this.cache.get(rel.metric));
     }
-    const file = resolveUnder(this.root, rel.relPath);
-    const cached = this.cache.get(rel.metric);
-    const info = await this.reader.info(file);
+    const items = files.length === 0 ? [] : await this.readMany(files, from, until, now);
+    let k = 0;
+    return names.map((rel) => {
+      if (!rel) return null;
+      const item = items[k];
+      const points = cached[k++];
+      if (item.error) throw item.error;
+      return this.toSeries(rel.metric, item, points, from, until, now);
+    });
+  }
+
+  private readMany(files: string[], from: number, until: number, now: number): Promise<ReadItem[]> {
+    if (this.reader.fetchMany) return this.reader.fetchMany(files, from, until, now);
+    return whisperFetchMany(files, from, until, now);
+  }
+
+  private toSeries(
+    metric: string,
+    item: ReadItem,
+    cached: Array<[number, number]>,
+    from: number,
+    until: number,
+    now: number,
+  ): StoredSeries | null {
+    const { info, result: r } = item;
     if (info) {
-      const r = await this.reader.fetch(file, from, until, now);
       if (!r) return null;
-      const values = [...r.values];
+      // the values array is fresh per read, so the cache merge may write into it
+      const values = r.values;
       mergeWithCache(
         cached,
         r.fromTime,
@@ -54,7 +114,7 @@ export class GraphiteStorage implements Storage {
         info.archives[0].secondsPerPoint,
       );
       return {
-        path: rel.metric,
+        path: metric,
         start: r.fromTime,
         end: r.untilTime,
         step: r.step,
@@ -65,13 +125,13 @@ export class GraphiteStorage implements Storage {
     }
     if (cached.length === 0) return null;
     // not on disk yet: answer from the cache with the archives the file will get
-    const c = creationFor(this.rules(), rel.metric);
+    const c = creationFor(this.rules(), metric);
     const w = fetchWindow(c.archives, from, until, now);
     if (!w) return null;
     const values: (number | null)[] = new Array(Math.max(0, (w.untilTime - w.fromTime) / w.step)).fill(null);
     mergeWithCache(cached, w.fromTime, w.step, values, c.aggregationMethod, c.archives[0].secondsPerPoint);
     return {
-      path: rel.metric,
+      path: metric,
       start: w.fromTime,
       end: w.untilTime,
       step: w.step,
@@ -79,11 +139,6 @@ export class GraphiteStorage implements Storage {
       xFilesFactor: c.xFilesFactor,
       aggregationMethod: c.aggregationMethod,
     };
-  }
-
-  async fetch(paths: string[], from: number, until: number, now: number): Promise<StoredSeries[]> {
-    const out = await Promise.all(paths.map((p) => this.fetchOne(p, from, until, now)));
-    return out.filter((s): s is StoredSeries => s !== null);
   }
 
   /** graphite-web's WhisperReader.get_intervals: (now - maxRetention, max(mtime, start)). */

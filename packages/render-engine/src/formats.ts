@@ -122,19 +122,20 @@ export function renderJson(data: Series[], opts: JsonOptions): string {
   for (const s of data) {
     const values = s.consolidatedValues();
     const inc = s.step * s.valuesPerPoint;
-    const pts: string[] = [];
+    // one growing string (V8 keeps it as a rope) instead of a string per point plus a join
+    let pts = '';
     if (inc > 0) {
       for (let t = s.start, i = 0; t < s.end + 1 && i < values.length; t += inc, i++) {
         const v = values[i];
         if (opts.noNullPoints && (v === null || Number.isNaN(v))) continue;
-        pts.push(`[${jsonValue(v)}, ${t}]`);
+        pts += `${pts ? ', [' : '['}${jsonValue(v)}, ${t}]`;
       }
     }
-    if (opts.noNullPoints && !pts.length) continue;
+    if (opts.noNullPoints && !pts) continue;
     let tags = '';
     for (const k in s.tags) tags += `${tags ? ', ' : ''}${pyJsonString(k)}: ${pyJsonString(s.tags[k])}`;
     const head = graphiteJsonFixups(`{"target": ${pyJsonString(s.name)}, "tags": {${tags}}, `);
-    chunks.push(`${head}"datapoints": [${pts.join(', ')}]}`);
+    chunks.push(`${head}"datapoints": [${pts}]}`);
   }
   return `[${chunks.join(', ')}]`;
 }

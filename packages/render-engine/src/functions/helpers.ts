@@ -190,11 +190,21 @@ export function zipLongest(series: Series[]): Value[][] {
 /** Calls fn for every zip-longest row, reusing one row buffer (fn must not keep it). */
 export function forEachRow(series: Series[], fn: (row: Value[], index: number) => void): void {
   const cols = series.map((s) => s.consolidatedValues());
+  const n = cols.length;
   let len = 0;
-  for (const c of cols) if (c.length > len) len = c.length;
-  const row: Value[] = new Array(cols.length);
-  for (let i = 0; i < len; i++) {
-    for (let j = 0; j < cols.length; j++) {
+  let common = n ? Number.POSITIVE_INFINITY : 0;
+  for (const c of cols) {
+    if (c.length > len) len = c.length;
+    if (c.length < common) common = c.length;
+  }
+  const row: Value[] = new Array(n);
+  // the rows every column covers (usually all of them) need no bounds test per cell
+  for (let i = 0; i < common; i++) {
+    for (let j = 0; j < n; j++) row[j] = cols[j][i];
+    fn(row, i);
+  }
+  for (let i = common; i < len; i++) {
+    for (let j = 0; j < n; j++) {
       const c = cols[j];
       row[j] = i < c.length ? c[i] : null;
     }

@@ -14,6 +14,15 @@ export function pyRound(x: number, n = 0): number {
     return roundHalfEven(x / f) * f;
   }
   if (Math.abs(x) >= 1e21 || n > 90) return x;
+  if (n <= 22) {
+    // Far from a tie toFixed's rounding is already Python's: skip the 60-digit expansion.
+    // (|y| < 2^31 keeps the product's error under 2^-22, well inside the 1e-6 margin.)
+    const y = x * 10 ** n;
+    if (Math.abs(y) < 2 ** 31 && Math.abs(Math.abs(y - Math.trunc(y)) - 0.5) > 1e-6) {
+      const r = Number(x.toFixed(n));
+      return r === 0 && x < 0 ? -0 : r;
+    }
+  }
   const exact = x.toFixed(Math.min(100, n + 60));
   const dot = exact.indexOf('.');
   const tail = exact.slice(dot + 1 + n);
