@@ -27,7 +27,9 @@ export interface FetchResult {
 /** One writer job: create the file if asked (and missing), then one updateMany. */
 export interface WriteJob {
   file: string;
-  points: Array<[number, number]>;
+  /** timestamp, value, timestamp, value, ... (a typed array is far cheaper to post to a worker
+   * than an array of pairs) */
+  points: Float64Array;
   create?: CreateSpec;
 }
 

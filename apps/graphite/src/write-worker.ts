@@ -8,23 +8,35 @@ import { type AggregationMethod, createSync, updateManySync, WhisperError } from
 import type { WriteJob, WriteResult } from './whisper-io.js';
 
 export interface WorkerRequest {
-  id: number;
-  job: WriteJob;
-  /** may this job create a missing file (MAX_CREATES_PER_MINUTE had a token)? */
-  createAllowed: boolean;
+  /** the jobs the pool collected in one tick, run in order */
+  jobs: Array<{
+    id: number;
+    job: WriteJob;
+    /** may this job create a missing file (MAX_CREATES_PER_MINUTE had a token)? */
+    createAllowed: boolean;
+  }>;
 }
 
 export interface WorkerReply {
-  id: number;
-  result: WriteResult & { droppedCreate?: boolean };
+  results: Array<{ id: number } & JobResult>;
 }
 
-export function runJob(job: WriteJob, createAllowed: boolean): WorkerReply['result'] {
+export type JobResult = WriteResult & { droppedCreate?: boolean };
+
+/** The flat [t, v, t, v, ...] of a job as the pairs whisper takes. */
+function pairs(flat: Float64Array): Array<[number, number]> {
+  const out = new Array<[number, number]>(flat.length >> 1);
+  for (let i = 0; i < out.length; i++) out[i] = [flat[2 * i], flat[2 * i + 1]];
+  return out;
+}
+
+export function runJob(job: WriteJob, createAllowed: boolean): JobResult {
   let created = false;
+  const points = pairs(job.points);
   try {
     if (job.create) {
       try {
-        updateManySync(job.file, job.points);
+        updateManySync(job.file, points);
         return { created: false };
       } catch (e) {
         if (!(e instanceof WhisperError && e.code === 'NOT_FOUND')) throw e;
@@ -49,7 +61,7 @@ export function runJob(job: WriteJob, createAllowed: boolean): WorkerReply['resu
         created = true;
       }
     }
-    updateManySync(job.file, job.points);
+    updateManySync(job.file, points);
     return { created };
   } catch (e) {
     return { created, error: (e as Error).message };
@@ -59,6 +71,8 @@ export function runJob(job: WriteJob, createAllowed: boolean): WorkerReply['resu
 if (parentPort) {
   const port = parentPort;
   port.on('message', (msg: WorkerRequest) => {
-    port.postMessage({ id: msg.id, result: runJob(msg.job, msg.createAllowed) } satisfies WorkerReply);
+    const results: WorkerReply['results'] = [];
+    for (const { id, job, createAllowed } of msg.jobs) results.push({ id, ...runJob(job, createAllowed) });
+    port.postMessage({ results } satisfies WorkerReply);
   });
 }

@@ -81,7 +81,8 @@ export class Writer {
     errors: 0,
     updateTimes: [],
   };
-  private readonly existing = new Set<string>();
+  /** metric -> its file, for metrics whose file is known to exist (spares name parsing) */
+  private readonly existing = new Map<string, string>();
   private readonly updates: TokenBucket;
   private readonly createsBucket: TokenBucket;
   private running = false;
@@ -151,18 +152,21 @@ export class Writer {
       this.cache.confirm(metric, points);
       return;
     }
-    let file: string;
-    try {
-      file = resolveUnder(this.root, parseMetric(metric).relPath);
-    } catch (e) {
-      this.stats.errors++;
-      this.log.error({ metric }, `cannot map metric to a file: ${(e as Error).message}`);
-      this.cache.confirm(metric, points);
-      return;
+    let file = this.existing.get(metric);
+    const known = file !== undefined;
+    if (file === undefined) {
+      try {
+        file = resolveUnder(this.root, parseMetric(metric).relPath);
+      } catch (e) {
+        this.stats.errors++;
+        this.log.error({ metric }, `cannot map metric to a file: ${(e as Error).message}`);
+        this.cache.confirm(metric, points);
+        return;
+      }
     }
     const job: WriteJob = { file, points: dedupe(points) };
     let createAllowed = false;
-    if (!this.existing.has(file)) {
+    if (!known) {
       // the worker checks existence; it may only create when a create token is available
       job.create = { ...creationFor(this.rules(), metric), sparse: this.settings.sparseCreate };
       // take the token now (jobs run concurrently); give it back if the file already existed
@@ -178,9 +182,9 @@ export class Writer {
         return;
       }
       if (res.created) this.stats.creates++;
-      this.existing.add(file);
+      this.existing.set(metric, file);
       this.stats.updateOperations++;
-      this.stats.committedPoints += job.points.length;
+      this.stats.committedPoints += job.points.length / 2;
       this.stats.updateTimes.push(performance.now() - t0);
       if (this.stats.updateTimes.length > 100_000) this.stats.updateTimes.splice(0, 50_000);
     } catch (e) {
@@ -212,10 +216,22 @@ export class Writer {
   }
 }
 
-/** carbon de-duplicates with a dict before update_many: the last value per timestamp wins. */
-function dedupe(points: Point[]): Array<[number, number]> {
-  // the cache already keeps one value per timestamp; whisper truncates timestamps to integers
-  const m = new Map<number, number>();
-  for (const [t, v] of points) m.set(Math.trunc(t), v);
-  return [...m];
+/**
+ * carbon de-duplicates with a dict before update_many: the last value per timestamp wins. The
+ * cache already keeps one value per timestamp and pops them sorted; whisper truncates timestamps
+ * to integers, and truncation keeps the order, so equal truncated stamps are neighbours.
+ * Returned flat ([t, v, t, v, ...]) for the worker.
+ */
+function dedupe(points: Point[]): Float64Array {
+  const out = new Float64Array(points.length * 2);
+  let n = 0;
+  for (const [t, v] of points) {
+    const ts = Math.trunc(t);
+    if (n > 0 && out[n - 2] === ts) out[n - 1] = v;
+    else {
+      out[n++] = ts;
+      out[n++] = v;
+    }
+  }
+  return n === out.length ? out : out.slice(0, n);
 }
