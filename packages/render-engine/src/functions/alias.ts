@@ -2,7 +2,16 @@
 
 import { InputParameterError } from '../errors.js';
 import type { Series, Value } from '../series.js';
-import { aggKey, getAggFunc, pyFloat, pySub, safeLast, safeMax, safeMin } from './helpers.js';
+import {
+  aggKey,
+  getAggFunc,
+  pyFloat,
+  pySub,
+  SORTED_AGG_FUNC_NAMES,
+  safeLast,
+  safeMax,
+  safeMin,
+} from './helpers.js';
 import { type ParamDef, registerFunction } from './registry.js';
 
 const SL: ParamDef = { name: 'seriesList', type: 'seriesList', required: true };
@@ -178,28 +187,7 @@ registerFunction({
       name: 'valuesTypes',
       type: 'string',
       multiple: true,
-      options: [
-        ...[
-          'average',
-          'avg',
-          'avg_zero',
-          'count',
-          'current',
-          'diff',
-          'last',
-          'max',
-          'median',
-          'min',
-          'multiply',
-          'range',
-          'rangeOf',
-          'stddev',
-          'sum',
-          'total',
-        ].flatMap((n) => [n, `${n}Series`]),
-        'binary',
-        'si',
-      ],
+      options: [...SORTED_AGG_FUNC_NAMES.flatMap((n) => [n, `${n}Series`]), 'binary', 'si'],
     },
   ],
   fn: (_ctx, seriesList: Series[], ...typesIn: string[]) => {

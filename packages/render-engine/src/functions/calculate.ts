@@ -3,29 +3,20 @@
 
 import { parseATTime } from '../attime.js';
 import type { Value } from '../series.js';
-import { getAggFunc, parseInterval, pyFloat, Series, safeAvg, xff } from './helpers.js';
+import {
+  getAggFunc,
+  parseInterval,
+  pyFloat,
+  Series,
+  SORTED_AGG_FUNC_NAMES,
+  safeAvg,
+  xff,
+} from './helpers.js';
 import { type EvalContext, type FunctionDef, type ParamDef, registerFunction } from './registry.js';
 import { checkOutputPoints, constantLineSeries, firstArg, g, pyRound, pyStr } from './transform-helpers.js';
 
 const SERIES: ParamDef = { name: 'seriesList', type: 'seriesList', required: true };
-const AGG_OPTIONS = [
-  'average',
-  'avg',
-  'avg_zero',
-  'count',
-  'current',
-  'diff',
-  'last',
-  'max',
-  'median',
-  'min',
-  'multiply',
-  'range',
-  'rangeOf',
-  'stddev',
-  'sum',
-  'total',
-];
+const AGG_OPTIONS = [...SORTED_AGG_FUNC_NAMES];
 const WINDOW: ParamDef = {
   name: 'windowSize',
   type: 'intOrInterval',

@@ -123,6 +123,9 @@ export const AGG_FUNC_ALIASES: Record<string, string> = {
 /** The names an aggFunc parameter accepts, sorted as graphite-web lists them in `options`. */
 export const AGG_FUNC_NAMES = [...Object.keys(AGG_FUNCS), ...Object.keys(AGG_FUNC_ALIASES)];
 
+/** The same names sorted, as graphite-web writes them in a function parameter's `options`. */
+export const SORTED_AGG_FUNC_NAMES: readonly string[] = [...AGG_FUNC_NAMES].sort();
+
 /** Looks up an aggregation by name (aliases too); throws InputParameterError like getAggFunc. */
 export function getAggFunc(func: string, rawFunc?: string): AggFunc {
   const f = AGG_FUNCS[func] ?? AGG_FUNCS[AGG_FUNC_ALIASES[func] ?? ''];

@@ -4,7 +4,7 @@
 import { parseATTime, tzOffset } from '../attime.js';
 import { InputParameterError } from '../errors.js';
 import type { Value } from '../series.js';
-import { getAggFunc, parseInterval, pyFloat, Series, xff } from './helpers.js';
+import { getAggFunc, parseInterval, pyFloat, Series, SORTED_AGG_FUNC_NAMES, xff } from './helpers.js';
 import { type EvalContext, type FunctionDef, type ParamDef, registerFunction } from './registry.js';
 import {
   checkOutputPoints,
@@ -19,24 +19,7 @@ import {
 } from './transform-helpers.js';
 
 const SERIES: ParamDef = { name: 'seriesList', type: 'seriesList', required: true };
-const AGG_OPTIONS = [
-  'average',
-  'avg',
-  'avg_zero',
-  'count',
-  'current',
-  'diff',
-  'last',
-  'max',
-  'median',
-  'min',
-  'multiply',
-  'range',
-  'rangeOf',
-  'stddev',
-  'sum',
-  'total',
-];
+const AGG_OPTIONS = [...SORTED_AGG_FUNC_NAMES];
 const SHIFT_SUGGESTIONS = ['1h', '6h', '12h', '1d', '2d', '7d', '14d', '30d'];
 
 function def(
