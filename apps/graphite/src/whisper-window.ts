@@ -32,15 +32,26 @@ export function fetchWindow(
   return { fromTime: fromInterval, untilTime: untilInterval, step };
 }
 
-/** graphite-web's readers.utils.merge_with_cache. */
+/** Fetched values as columns (render-engine's PackedValues): data[i] unless nulls[i] is 1. */
+export interface Column {
+  data: Float64Array;
+  nulls: Uint8Array;
+}
+
+/** graphite-web's readers.utils.merge_with_cache, into a packed column. */
 export function mergeWithCache(
   cached: Array<[number, number]>,
   start: number,
   step: number,
-  values: (number | null)[],
+  values: Column,
   func: string,
   rawStep: number,
 ): void {
+  const len = values.data.length;
+  const set = (i: number, v: number) => {
+    values.data[i] = v;
+    values.nulls[i] = 0;
+  };
   if (cached.length === 0) return;
   if (rawStep > 1) {
     // keep the last cached value per raw interval
@@ -58,21 +69,20 @@ export function mergeWithCache(
     }
     for (const [interval, vals] of buckets) {
       const i = Math.floor((interval - start) / step);
-      if (i < 0 || i >= values.length) continue;
-      values[i] = consolidate(func, vals);
+      if (i < 0 || i >= len) continue;
+      set(i, consolidate(func, vals));
     }
     return;
   }
   for (const [t, v] of cached) {
     const interval = t - (((t % step) + step) % step);
     const i = Math.floor((interval - start) / step);
-    if (i < 0 || i >= values.length) continue;
-    values[i] = v;
+    if (i < 0 || i >= len) continue;
+    set(i, v);
   }
 }
 
-function consolidate(func: string, vals: number[]): number | null {
-  if (vals.length === 0) return null;
+function consolidate(func: string, vals: number[]): number {
   switch (func) {
     case 'sum':
       return vals.reduce((a, b) => a + b, 0);

@@ -121,7 +121,9 @@ async function fetchRaw(
       missing.map(async (p) => {
         let leaves: string[];
         if (p.startsWith('seriesByTag(')) leaves = await ctx.storage.findSeriesByTags(tagExpressions(p));
-        else {
+        else if (ctx.storage.findLeaves) {
+          leaves = await ctx.storage.findLeaves(p, { from: startTime, until: endTime });
+        } else {
           const found = await ctx.storage.find(p, { from: startTime, until: endTime });
           leaves = found.filter((m) => m.isLeaf).map((m) => m.path);
         }
@@ -137,7 +139,7 @@ async function fetchRaw(
     }
     const fetched = all.length ? await ctx.storage.fetch(all, startTime, endTime, ctx.now) : [];
     let points = ctx.shared.pointsFetched ?? 0;
-    for (const f of fetched) points += f.values.length;
+    for (const f of fetched) points += storedLength(f);
     ctx.shared.pointsFetched = points;
     const maxPoints = ctx.shared.maxPoints ?? Number.POSITIVE_INFINITY;
     if (points > maxPoints) {
@@ -162,7 +164,7 @@ function toSeries(pattern: string, stored: StoredSeries[], xFilesFactor: number)
   const byName = new Map<string, StoredSeries>();
   for (const s of stored) {
     const known = byName.get(s.path);
-    if (!known || nulls(known.values) > nulls(s.values)) byName.set(s.path, s);
+    if (!known || nulls(known) > nulls(s)) byName.set(s.path, s);
   }
   return [...byName.keys()].sort(pyCompare).map((name) => {
     const s = byName.get(name) as StoredSeries;
@@ -171,7 +173,8 @@ function toSeries(pattern: string, stored: StoredSeries[], xFilesFactor: number)
       start: s.start,
       end: s.end,
       step: s.step,
-      values: s.values.slice(),
+      // a packed column is never written, so it needs no copy (the fetch cache shares it)
+      ...(s.packed ? { packed: s.packed } : { values: (s.values ?? []).slice() }),
       pathExpression: pattern,
       tags: parseTaggedName(name) ?? { name },
       xFilesFactor,
@@ -179,9 +182,14 @@ function toSeries(pattern: string, stored: StoredSeries[], xFilesFactor: number)
   });
 }
 
-function nulls(values: (number | null)[]): number {
+function storedLength(s: StoredSeries): number {
+  return s.packed ? s.packed.data.length : (s.values?.length ?? 0);
+}
+
+function nulls(s: StoredSeries): number {
   let n = 0;
-  for (const v of values) if (v === null) n++;
+  if (s.packed) for (const x of s.packed.nulls) n += x;
+  else for (const v of s.values ?? []) if (v === null) n++;
   return n;
 }
 

@@ -52,13 +52,13 @@ export function graphiteJsonFixups(s: string): string {
 
 /** maxDataPoints consolidation of the JSON renderer (mutates the series, as graphite-web does). */
 export function applyMaxDataPoints(data: Series[], maxDataPoints: number): void {
-  if (!data.some((s) => s.values.length)) return;
+  if (!data.some((s) => s.length)) return;
   const startTime = Math.min(...data.map((s) => s.start));
   const endTime = Math.max(...data.map((s) => s.end));
   const timeRange = endTime - startTime;
   for (const series of data) {
     if (maxDataPoints === 1) {
-      series.valuesPerPoint = Math.max(1, series.values.length);
+      series.valuesPerPoint = Math.max(1, series.length);
       continue;
     }
     const points = timeRange / series.step;
@@ -97,7 +97,7 @@ export interface JsonOptions {
 
 export function renderJson(data: Series[], opts: JsonOptions): string {
   if (opts.maxDataPoints !== undefined) applyMaxDataPoints(data, opts.maxDataPoints);
-  if (!data.some((s) => s.values.length)) return '[]';
+  if (!data.some((s) => s.length)) return '[]';
   if (opts.pretty) {
     const out: PyValue[] = [];
     for (const s of data) {

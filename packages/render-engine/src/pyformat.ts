@@ -8,9 +8,9 @@ export function pyFloat(x: number): string {
   if (x === 0) return Object.is(x, -0) ? '-0.0' : '0.0';
   const ax = x < 0 ? -x : x;
   if (ax >= 1e-4 && ax < 1e16) {
-    // JS and Python agree on the shortest digits and both use fixed notation in this range
-    const s = String(x);
-    return s.includes('.') ? s : `${s}.0`;
+    // JS and Python agree on the shortest digits and both use fixed notation in this range,
+    // where only integral values lack a '.' in JS
+    return Number.isInteger(x) ? `${x}.0` : String(x);
   }
   const [mant, expStr] = x.toExponential().split('e');
   const exp = Number(expStr);

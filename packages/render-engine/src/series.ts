@@ -2,12 +2,32 @@
 
 export type Value = number | null;
 
+/**
+ * A series' values as columns, `data[i]` where `nulls[i]` is 0, null where it is 1. Stores hand
+ * these over instead of `Value[]`: a boxed array of 1e5+ doubles that lives across a request's
+ * awaits is what makes V8's young-generation GC expensive; typed arrays live off the JS heap.
+ */
+export interface PackedValues {
+  data: Float64Array;
+  nulls: Uint8Array;
+}
+
+/** Boxed values of a packed column (a fresh array). */
+export function unpackValues(p: PackedValues): Value[] {
+  const n = p.data.length;
+  const out: Value[] = new Array(n);
+  for (let i = 0; i < n; i++) out[i] = p.nulls[i] ? null : p.data[i];
+  return out;
+}
+
 export interface SeriesInit {
   name: string;
   start: number;
   end: number;
   step: number;
-  values: Value[];
+  /** The values; or `packed` instead (materialised into `values` on first use, never mutated). */
+  values?: Value[];
+  packed?: PackedValues;
   pathExpression?: string;
   tags?: Record<string, string>;
   xFilesFactor?: number;
@@ -49,18 +69,20 @@ export class Series {
   start: number;
   end: number;
   step: number;
-  values: Value[];
   xFilesFactor: number;
   consolidationFunc: string;
   valuesPerPoint: number;
   options: Record<string, unknown>;
+  private boxed: Value[] | undefined;
+  private column: PackedValues | undefined;
 
   constructor(init: SeriesInit) {
     this.name = init.name;
     this.start = init.start;
     this.end = init.end;
     this.step = init.step;
-    this.values = init.values;
+    this.boxed = init.values ?? (init.packed ? undefined : []);
+    this.column = init.values ? undefined : init.packed;
     this.pathExpression = init.pathExpression ?? init.name;
     this.tags = init.tags ? stringifyTags(init.tags) : tagsFromName(init.name);
     this.xFilesFactor = init.xFilesFactor ?? 0;
@@ -80,7 +102,12 @@ export class Series {
       start: overrides.start ?? this.start,
       end: overrides.end ?? this.end,
       step: overrides.step ?? this.step,
-      values: overrides.values ?? this.values.slice(),
+      // a packed column is shared: it is never written (writes box a fresh array first)
+      ...(overrides.values || overrides.packed
+        ? { values: overrides.values, packed: overrides.packed }
+        : this.column
+          ? { packed: this.column }
+          : { values: this.values.slice() }),
       pathExpression: overrides.pathExpression ?? name,
       tags: overrides.tags ?? { ...this.tags },
       xFilesFactor: overrides.xFilesFactor ?? this.xFilesFactor,
@@ -97,7 +124,7 @@ export class Series {
       start: this.start,
       end: this.end,
       step: this.step,
-      values: this.values.slice(),
+      ...(this.column ? { packed: this.column } : { values: this.values.slice() }),
       pathExpression: this.pathExpression,
       tags: { ...this.tags },
       xFilesFactor: this.xFilesFactor,
@@ -107,9 +134,46 @@ export class Series {
     });
   }
 
+  /** The values (boxed on first use when the series was built from a packed column). */
+  get values(): Value[] {
+    if (this.boxed === undefined) {
+      this.boxed = unpackValues(this.column as PackedValues);
+      this.column = undefined;
+    }
+    return this.boxed;
+  }
+  set values(v: Value[]) {
+    this.boxed = v;
+    this.column = undefined;
+  }
+
+  /** Number of values, without boxing a packed column. */
+  get length(): number {
+    return this.boxed ? this.boxed.length : (this.column as PackedValues).data.length;
+  }
+
+  /** The packed column while the values have not been boxed yet (read-only). */
+  get packed(): PackedValues | undefined {
+    return this.column;
+  }
+
   /** Values after runtime consolidation by valuesPerPoint (what graphite-web's __iter__ yields). */
   consolidatedValues(): Value[] {
+    if (this.column && this.valuesPerPoint > 1) {
+      // read a temporary boxed copy rather than keeping one alive for the rest of the request
+      const tmp = unpackValues(this.column);
+      return consolidate(tmp, this.valuesPerPoint, this.consolidationFunc, this.xFilesFactor);
+    }
     return consolidate(this.values, this.valuesPerPoint, this.consolidationFunc, this.xFilesFactor);
+  }
+
+  /**
+   * Like consolidatedValues, for callers that only read the result once (ranking, scoring): a
+   * packed series is not boxed for good.
+   */
+  peekConsolidatedValues(): Value[] {
+    if (this.column && this.valuesPerPoint <= 1) return unpackValues(this.column);
+    return this.consolidatedValues();
   }
 
   /** Sets the tag the way graphite-web's Tags mapping does (values always strings). */

@@ -1,6 +1,8 @@
 // The contract between the render engine and a store. apps/graphite implements Storage over
 // whisper files plus its in-memory cache; the engine never touches disk or HTTP itself.
 
+import type { PackedValues } from './series.js';
+
 /** One node returned by a find: a branch (directory) or a leaf (a series). */
 export interface FindMatch {
   /** Full dotted path, e.g. `stats.timers.api.mean`. */
@@ -15,7 +17,9 @@ export interface StoredSeries {
   start: number;
   end: number;
   step: number;
-  values: (number | null)[];
+  /** The values, boxed; or `packed` instead (preferred for large reads: no per-point objects). */
+  values?: (number | null)[];
+  packed?: PackedValues;
   /** From the whisper header: graphite-web 1.1 uses them when consolidating. */
   xFilesFactor: number;
   aggregationMethod: string;
@@ -33,6 +37,12 @@ export interface StoredEvent {
 export interface Storage {
   /** Glob find (`*`, `?`, `[..]`, `{a,b}` per node), as graphite-web's finders answer it. */
   find(pattern: string, range?: { from: number; until: number }): Promise<FindMatch[]>;
+  /**
+   * Optional, for renders: the leaf paths matching a glob, where a path may also be one with no
+   * data (fetch leaves it out). Lets a store skip per-leaf existence checks that the fetch
+   * repeats anyway. Without it the engine uses `find`'s leaves.
+   */
+  findLeaves?(pattern: string, range?: { from: number; until: number }): Promise<string[]>;
   /** Fetch leaves; `now` picks the whisper archive exactly as whisper.fetch does. Cache points merged. */
   fetch(paths: string[], from: number, until: number, now: number): Promise<StoredSeries[]>;
   /** seriesByTag: tag expressions (`name=x`, `tag!=v`, `tag=~re`, `tag!=~re`) to canonical series names. */

@@ -34,6 +34,16 @@ afterEach(() => {
 
 const hexes = (r: w.FetchResult | null) =>
   r ? [r.fromTime, r.untilTime, r.step, r.values.map((v) => (v === null ? null : hexOf(v)))] : null;
+/** A packed answer as the boxed one would read (null where the mask says so). */
+const hexesPacked = (r: w.PackedFetchResult | null) =>
+  r
+    ? hexes({
+        fromTime: r.fromTime,
+        untilTime: r.untilTime,
+        step: r.step,
+        values: Array.from(r.values.data, (v, i) => (r.values.nulls[i] ? null : v)),
+      })
+    : null;
 async function pyFetch(path: string, from: number, until: number, now: number) {
   const r = await oracle.call({ op: 'fetch', path, from, until, now });
   if (!r.ok) return `error ${r.type}`;
@@ -47,6 +57,8 @@ async function expectAllAgree(path: string, from: number, until: number, now = N
   expect(hexes(w.fetchSync(path, from, until, now))).toEqual(want);
   expect(hexes((await w.fetchMany([path], from, until, now))[0]!.result)).toEqual(want);
   expect(hexes(w.fetchManySync([path], from, until, now)[0]!.result)).toEqual(want);
+  expect(hexesPacked((await w.fetchManyPacked([path], from, until, now))[0]!.result)).toEqual(want);
+  expect(hexesPacked(w.fetchManyPackedSync([path], from, until, now)[0]!.result)).toEqual(want);
 }
 function fill(path: string, value: number, now = NOW) {
   const pts: [number, number][] = [];
@@ -171,6 +183,8 @@ describe('fetchMany / fetchManySync', () => {
       const many = await w.fetchMany(all, from, until, now);
       const manySync = w.fetchManySync(all, from, until, now);
       const manyWorker = await worker.fetchMany(all, from, until, now);
+      const packed = await w.fetchManyPacked(all, from, until, now);
+      const packedSync = w.fetchManyPackedSync(all, from, until, now);
       for (const [i, p] of paths.entries()) {
         const want = await pyFetch(p, from, until, now);
         const pyInfo = (await oracle.call({ op: 'info', path: p })).result as Record<string, unknown>;
@@ -183,6 +197,15 @@ describe('fetchMany / fetchManySync', () => {
             pyInfo.maxRetention,
           ]);
         }
+        for (const m of [packed[i]!, packedSync[i]!]) {
+          expect(m.path).toBe(p);
+          expect(hexesPacked(m.result)).toEqual(want);
+          expect(m.info).toEqual(w.infoSync(p));
+        }
+      }
+      for (const m of [packed, packedSync]) {
+        expect(m[6]).toEqual({ path: missing, info: null, result: null });
+        expect(m[7]!.error?.code).toBe('CORRUPT');
       }
       for (const m of [many, manySync, manyWorker]) {
         expect(m[6]).toEqual({ path: missing, info: null, result: null });

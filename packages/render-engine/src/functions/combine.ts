@@ -4,9 +4,11 @@ import { InputParameterError } from '../errors.js';
 import { parseTaggedName, Series, type Value } from '../series.js';
 import {
   aggKey,
+  aggregateColumns,
   forEachRow,
   formatPathExpressions,
   getAggFunc,
+  getAggFuncName,
   normalize,
   pyG,
   pyNum,
@@ -36,10 +38,14 @@ export function aggregateSeries(
   const { series, start, end, step } = norm;
   const xff = xFilesFactor ?? ctx.xFilesFactor;
   const name = `${func}Series(${formatPathExpressions(series)})`;
-  const values: Value[] = [];
-  forEachRow(series, (row) => {
-    values.push(xffValues(row, xff) ? agg(row) : null);
-  });
+  let values = aggregateColumns(series, getAggFuncName(func), xff);
+  if (!values) {
+    const rows: Value[] = [];
+    forEachRow(series, (row) => {
+      rows.push(xffValues(row, xff) ? agg(row) : null);
+    });
+    values = rows;
+  }
   let tags: Record<string, string> = { ...series[0].tags };
   for (const s of series) {
     const next: Record<string, string> = {};

@@ -11,7 +11,7 @@ const N_INT: ParamDef = { name: 'n', type: 'integer', required: true };
 const N_FLOAT: ParamDef = { name: 'n', type: 'float', required: true };
 
 /** graphite-web's keyFunc: a null score sorts as -infinity. */
-const score = (f: AggFunc, s: Series): number => f(s.consolidatedValues()) ?? Number.NEGATIVE_INFINITY;
+const score = (f: AggFunc, s: Series): number => f(s.peekConsolidatedValues()) ?? Number.NEGATIVE_INFINITY;
 
 /** Stable sort by key (Python's list.sort, reverse keeps equal items in order). */
 export function sortByKey(list: Series[], key: (s: Series) => number | string, reverse = false): Series[] {

@@ -4,7 +4,7 @@
 import { parseTimeOffset } from '../attime.js';
 import { InputParameterError } from '../errors.js';
 import { type ParsedExpr, parseTarget } from '../grammar.js';
-import { Series, type Value } from '../series.js';
+import { type PackedValues, Series, type Value } from '../series.js';
 
 export { pyFloat, pyG, pyNum, pyRepr } from '../pyformat.js';
 
@@ -133,6 +133,11 @@ export function getAggFunc(func: string, rawFunc?: string): AggFunc {
   return f;
 }
 
+/** The canonical aggregation name for a name or alias (`avg` -> `average`), as getAggFunc resolves it. */
+export function getAggFuncName(func: string): string {
+  return AGG_FUNCS[func] ? func : (AGG_FUNC_ALIASES[func] ?? func);
+}
+
 /** Accepts `sumSeries` style names too (deprecated form), returning the bare name. */
 export function stripSeriesSuffix(func: string): string {
   return func.endsWith('Series') ? func.slice(0, -6) : func;
@@ -192,27 +197,70 @@ export function zipLongest(series: Series[]): Value[][] {
 
 /** Calls fn for every zip-longest row, reusing one row buffer (fn must not keep it). */
 export function forEachRow(series: Series[], fn: (row: Value[], index: number) => void): void {
-  const cols = series.map((s) => s.consolidatedValues());
-  const n = cols.length;
+  const n = series.length;
+  // packed columns (valuesPerPoint 1) are read in place rather than boxed for the whole request
+  const packs: Array<PackedValues | undefined> = new Array(n);
+  const cols: Value[][] = new Array(n);
+  const lens: number[] = new Array(n);
   let len = 0;
-  let common = n ? Number.POSITIVE_INFINITY : 0;
-  for (const c of cols) {
-    if (c.length > len) len = c.length;
-    if (c.length < common) common = c.length;
+  for (let j = 0; j < n; j++) {
+    const s = series[j];
+    const p = s.valuesPerPoint <= 1 ? s.packed : undefined;
+    packs[j] = p;
+    cols[j] = p ? [] : s.consolidatedValues();
+    lens[j] = p ? p.data.length : cols[j].length;
+    if (lens[j] > len) len = lens[j];
   }
   const row: Value[] = new Array(n);
-  // the rows every column covers (usually all of them) need no bounds test per cell
-  for (let i = 0; i < common; i++) {
-    for (let j = 0; j < n; j++) row[j] = cols[j][i];
-    fn(row, i);
-  }
-  for (let i = common; i < len; i++) {
+  for (let i = 0; i < len; i++) {
     for (let j = 0; j < n; j++) {
-      const c = cols[j];
-      row[j] = i < c.length ? c[i] : null;
+      if (i >= lens[j]) row[j] = null;
+      else {
+        const p = packs[j];
+        row[j] = p ? (p.nulls[i] ? null : p.data[i]) : cols[j][i];
+      }
     }
     fn(row, i);
   }
+}
+
+/**
+ * aggregate()'s rows for sum/average/min/max/count when every series is a packed column at
+ * valuesPerPoint 1: accumulated column by column (the same additions in the same order as the
+ * row-wise safe* functions, so the same floats), without boxing a value. undefined otherwise.
+ */
+export function aggregateColumns(series: Series[], func: string, xFilesFactor: number): Value[] | undefined {
+  if (func !== 'sum' && func !== 'average' && func !== 'min' && func !== 'max' && func !== 'count') return;
+  const packs: PackedValues[] = [];
+  let len = 0;
+  for (const s of series) {
+    const p = s.valuesPerPoint <= 1 ? s.packed : undefined;
+    if (!p) return;
+    packs.push(p);
+    if (p.data.length > len) len = p.data.length;
+  }
+  const acc = new Float64Array(len);
+  const cnt = new Uint32Array(len);
+  const isMin = func === 'min';
+  for (const { data, nulls } of packs) {
+    for (let i = 0; i < data.length; i++) {
+      if (nulls[i]) continue;
+      const v = data[i];
+      if (func === 'min' || func === 'max') {
+        // safeMin/safeMax: the first value, then strictly smaller/larger ones (NaN sticks first)
+        if (cnt[i] === 0 || (isMin ? v < acc[i] : v > acc[i])) acc[i] = v;
+      } else acc[i] += v;
+      cnt[i]++;
+    }
+  }
+  const out: Value[] = new Array(len);
+  for (let i = 0; i < len; i++) {
+    if (!xff(cnt[i], series.length, xFilesFactor)) out[i] = null;
+    else if (func === 'average') out[i] = acc[i] / cnt[i];
+    else if (func === 'count') out[i] = cnt[i];
+    else out[i] = acc[i];
+  }
+  return out;
 }
 
 /** Distinct pathExpressions in first-seen order joined by ',' (formatPathExpressions). */

@@ -19,7 +19,9 @@ export function pyRound(x: number, n = 0): number {
     // (|y| < 2^31 keeps the product's error under 2^-22, well inside the 1e-6 margin.)
     const y = x * 10 ** n;
     if (Math.abs(y) < 2 ** 31 && Math.abs(Math.abs(y - Math.trunc(y)) - 0.5) > 1e-6) {
-      const r = Number(x.toFixed(n));
+      // Math.round(y) is then the exact decimal's integer k, and k / 10^n (both exact doubles,
+      // one correctly rounded division) is the double nearest k·10^-n: what Number(toFixed) gives
+      const r = Math.round(y) / 10 ** n;
       return r === 0 && x < 0 ? -0 : r;
     }
   }

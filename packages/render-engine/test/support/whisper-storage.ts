@@ -162,7 +162,11 @@ export class WhisperDirStorage implements Storage {
           start: data.fromTime,
           end: data.untilTime,
           step: data.step,
-          values: data.values,
+          // packed columns, as apps/graphite's storage hands them over (the engine's fast paths)
+          packed: {
+            data: Float64Array.from(data.values, (v) => v ?? 0),
+            nulls: Uint8Array.from(data.values, (v) => (v === null ? 1 : 0)),
+          },
           xFilesFactor: header.xFilesFactor,
           aggregationMethod: header.aggregationMethod,
         };
