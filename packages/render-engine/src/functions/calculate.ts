@@ -2,9 +2,11 @@
 // forecasting, as graphite-web 1.1 computes and names them (including its window off-by-ones).
 
 import { parseATTime } from '../attime.js';
+import { InputParameterError } from '../errors.js';
 import type { Value } from '../series.js';
 import {
   getAggFunc,
+  getPercentile,
   parseInterval,
   pyFloat,
   Series,
@@ -128,32 +130,10 @@ def(
   },
 );
 
-/** graphite-web's _getPercentile (nearest rank unless interpolate). */
-export function getPercentile(points: Value[], n: number, interpolate = false): Value {
-  const sorted = points.filter((p): p is number => p !== null).sort((a, b) => a - b);
-  if (!sorted.length) return null;
-  const fractionalRank = (n / 100) * (sorted.length + 1);
-  let rank = Math.trunc(fractionalRank);
-  const rankFraction = fractionalRank - rank;
-  if (!interpolate) rank += Math.ceil(rankFraction);
-  let percentile: number;
-  if (rank === 0) percentile = sorted[0];
-  else if (rank - 1 === sorted.length) percentile = sorted[sorted.length - 1];
-  else percentile = pyIndex(sorted, rank - 1);
-  if (interpolate && rank !== sorted.length)
-    percentile += rankFraction * (pyIndex(sorted, rank) - percentile);
-  return percentile;
-}
-
-/** Python list indexing: negative counts from the end, out of range raises. */
-function pyIndex(a: number[], i: number): number {
-  const k = i < 0 ? a.length + i : i;
-  if (k < 0 || k >= a.length) throw new RangeError('list index out of range');
-  return a[k];
-}
-
 /** nPercentile for one series: the constant series or undefined (empty input). Tags the input like graphite-web. */
 export function nPercentileOf(s: Series, n: number): Series | undefined {
+  // graphite-web's `assert n` (an AssertionError there, HTTP 500; a clear 400 here)
+  if (n === 0) throw new InputParameterError('The requested percent is required to be greater than 0');
   const present = s.values.filter((v): v is number => v !== null).sort((a, b) => a - b);
   if (!present.length) return undefined;
   const perc = getPercentile(present, n);

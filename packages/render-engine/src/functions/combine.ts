@@ -9,6 +9,7 @@ import {
   formatPathExpressions,
   getAggFunc,
   getAggFuncName,
+  getPercentile,
   normalize,
   pyG,
   pyNum,
@@ -467,7 +468,7 @@ registerFunction({
     if (!seriesList.length) return [];
     const name = `percentileOfSeries(${seriesList[0].pathExpression},${pyG(n)})`;
     const norm = normalize([seriesList]) as NonNullable<ReturnType<typeof normalize>>;
-    const values = zipLongest(seriesList).map((row) => percentile(row, n, interpolate));
+    const values = zipLongest(seriesList).map((row) => getPercentile(row, n, interpolate));
     return [
       new Series({
         name,
@@ -480,25 +481,6 @@ registerFunction({
     ];
   },
 });
-
-/** graphite-web's _getPercentile (nearest rank unless interpolate). */
-export function percentile(points: Value[], n: number, interpolate = false): Value {
-  const sorted = points.filter((p): p is number => p !== null).sort((a, b) => a - b);
-  if (!sorted.length) return null;
-  const fractionalRank = (n / 100) * (sorted.length + 1);
-  let rank = Math.trunc(fractionalRank);
-  const rankFraction = fractionalRank - rank;
-  if (!interpolate) rank += Math.ceil(rankFraction);
-  let p: number;
-  if (rank === 0) p = sorted[0];
-  else if (rank - 1 === sorted.length) p = sorted[sorted.length - 1];
-  else p = sorted[rank - 1];
-  if (interpolate && rank !== sorted.length) {
-    const next = sorted[rank];
-    p = p + rankFraction * (next - p);
-  }
-  return p ?? null;
-}
 
 registerFunction({
   name: 'powSeries',

@@ -2,8 +2,17 @@
 
 import { InputParameterError } from '../errors.js';
 import type { Series, Value } from '../series.js';
-import { percentile } from './combine.js';
-import { type AggFunc, getAggFunc, pyRegex, pySub, safeAvg, safeLen, safeMax, xffValues } from './helpers.js';
+import {
+  type AggFunc,
+  getAggFunc,
+  getPercentile,
+  pyRegex,
+  pySub,
+  safeAvg,
+  safeLen,
+  safeMax,
+  xffValues,
+} from './helpers.js';
 import { type EvalContext, type ParamDef, registerFunction } from './registry.js';
 
 const SL: ParamDef = { name: 'seriesList', type: 'seriesList', required: true };
@@ -184,8 +193,8 @@ registerFunction({
   fn: (_ctx, l: Series[], nIn: number) => {
     const avgs = l.map((s) => safeAvg(s.consolidatedValues()));
     const n = nIn < 50 ? 100 - nIn : nIn;
-    const low = percentile(avgs, 100 - n);
-    const high = percentile(avgs, n);
+    const low = getPercentile(avgs, 100 - n);
+    const high = getPercentile(avgs, n);
     return l.filter((_, i) => !(lt(low, avgs[i]) && lt(avgs[i], high)));
   },
 });
@@ -203,8 +212,8 @@ registerFunction({
     const highs: Value[] = [];
     for (let i = 0; i < len; i++) {
       const col = cols.map((c) => c[i]);
-      lows.push(percentile(col, 100 - n));
-      highs.push(percentile(col, n));
+      lows.push(getPercentile(col, 100 - n));
+      highs.push(getPercentile(col, n));
     }
     return l.filter((_, si) => {
       const c = cols[si];

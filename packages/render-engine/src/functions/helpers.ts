@@ -263,6 +263,35 @@ export function aggregateColumns(series: Series[], func: string, xFilesFactor: n
   return out;
 }
 
+/**
+ * graphite-web's _getPercentile (NIST: nearest rank, or interpolated), the one implementation
+ * every percentile function uses. Python's list indexing is kept, so a negative n counts from the
+ * top as it does there. Where graphite-web indexes past the end with an IndexError (HTTP 500) we
+ * differ: an n over 100 is a clear 400, and n = 100 interpolated is the maximum.
+ */
+export function getPercentile(points: Value[], n: number, interpolate = false): Value {
+  const sorted = points.filter((p): p is number => p !== null).sort((a, b) => a - b);
+  if (!sorted.length) return null;
+  const fractionalRank = (n / 100) * (sorted.length + 1);
+  let rank = Math.trunc(fractionalRank);
+  const rankFraction = fractionalRank - rank;
+  if (!interpolate) rank += Math.ceil(rankFraction);
+  if (rank - 1 > sorted.length) throw new InputParameterError(`Percentile out of range: ${n}`);
+  let percentile: number;
+  if (rank === 0) percentile = sorted[0];
+  else if (rank - 1 === sorted.length) percentile = sorted[sorted.length - 1];
+  else percentile = pyIndex(sorted, rank - 1);
+  if (interpolate && rank < sorted.length) percentile += rankFraction * (pyIndex(sorted, rank) - percentile);
+  return percentile;
+}
+
+/** Python list indexing: negative counts from the end; out of range is an input error here. */
+function pyIndex(a: number[], i: number): number {
+  const k = i < 0 ? a.length + i : i;
+  if (k < 0 || k >= a.length) throw new InputParameterError('Percentile out of range');
+  return a[k];
+}
+
 /** Distinct pathExpressions in first-seen order joined by ',' (formatPathExpressions). */
 export function formatPathExpressions(series: Series[]): string {
   const seen: string[] = [];

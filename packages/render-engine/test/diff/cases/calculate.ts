@@ -39,6 +39,12 @@ export const CALCULATE_CASES: RenderCase[] = [
   { target: `linearRegression(${TEMP},'${NOW - 86400}','${NOW - 43200}')` },
   { target: `linearRegression(${SPARSE},'${NOW - 7200}')` },
   { target: `nPercentile(${TEMP},95)` },
+  { target: `nPercentile(${TEMP},100)` },
+  { target: `nPercentile(${TEMP},0)`, error: true },
+  // a negative n passes graphite-web's `assert n`; Python's indexing then counts from the top
+  { target: `nPercentile(${TEMP},-10)` },
+  { target: `nPercentile(${SPARSE},-60)` },
+  { target: `removeAbovePercentile(${TEMP},-10)` },
   { target: `nPercentile(${SPARSE},50)` },
   { target: `nPercentile(${EXTREMES},99.9)` },
   { target: `nPercentile(hosts.*.net.write,5)` },

@@ -35,6 +35,15 @@ export const COMBINE_CASES: RenderCase[] = [
   { target: `countSeries(does.not.exist)` },
   { target: `percentileOfSeries(${HOSTS},75)` },
   { target: `percentileOfSeries(${HOSTS},75,true)` },
+  // _getPercentile's edges: interpolation up to the top rank, n = 100
+  { target: `percentileOfSeries(${HOSTS},99,true)` },
+  {
+    target: `percentileOfSeries(${HOSTS},100,true)`,
+    gwFails:
+      'n = 100 interpolated reads one past the last point (IndexError, HTTP 500); we answer the maximum',
+  },
+  { target: `percentileOfSeries(${HOSTS},130)`, error: true },
+  { target: `percentileOfSeries(${HOSTS},100)` },
   { target: `aggregate(${HOSTS},'median')` },
   { target: `aggregate(${HOSTS},'sum',0.5)` },
   { target: `aggregate(${HOSTS},'avg_zero')` },

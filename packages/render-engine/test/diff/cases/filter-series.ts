@@ -28,6 +28,10 @@ export const FILTER_SERIES_CASES: RenderCase[] = [
   { target: `removeEmptySeries(group(${SPARSE},does.not.exist,${QUEUE}))` },
   { target: `removeEmptySeries(${SPARSE},0.5)` },
   { target: `averageOutsidePercentile(${HOSTS},75)` },
+  // n over 100: 100 - n is negative, and _getPercentile's Python indexing counts from the end;
+  // (the high percentile then indexes past the end: both refuse, graphite-web with a 500)
+  { target: `averageOutsidePercentile(${HOSTS},130)`, error: true },
+  { target: `removeBetweenPercentile(${HOSTS},130)`, until: '-10s', error: true },
   { target: `removeBetweenPercentile(${HOSTS},50)`, until: '-10s' },
   {
     target: `removeBetweenPercentile(${HOSTS},50)`,
