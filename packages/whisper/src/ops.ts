@@ -721,43 +721,71 @@ export async function fetch(
  * `fetch(path, from, until, now)` return, read from one header read. A missing file gives
  * `info: null, result: null`; any other failure is in `error` (the others still answer).
  */
-export interface FetchManyItem {
+export interface FetchManyItem<R = FetchResult> {
   path: string;
   info: WhisperInfo | null;
-  result: FetchResult | null;
+  result: R | null;
   error?: WhisperError;
 }
 
-function manyError(path: string, e: unknown): FetchManyItem {
+function manyError<R>(path: string, e: unknown): FetchManyItem<R> {
   const err = e instanceof WhisperError ? e : ioError(path, e);
   if (err.code === 'NOT_FOUND') return { path, info: null, result: null };
   return { path, info: null, result: null, error: err };
 }
 
-/** info + fetch of every path, concurrently (libuv thread pool; one round per file when warm). */
-export async function fetchMany(
+/** The batch read behind fetchMany/fetchManyPacked: async fetches, each decoded by `decode`. */
+function readManyAsync<R>(
   paths: readonly string[],
   fromTime: number,
-  untilTime?: number,
-  now?: number,
-): Promise<FetchManyItem[]> {
+  untilTime: number | undefined,
+  now: number | undefined,
+  decode: (raw: RawFetch) => R,
+): Promise<FetchManyItem<R>[]> {
   const n = now ?? nowSeconds();
   return Promise.all(
-    paths.map(async (path): Promise<FetchManyItem> => {
+    paths.map(async (path): Promise<FetchManyItem<R>> => {
       try {
         const { value, size } = await withReadFd(path, (fd) =>
           fetchOnFd(fd, path, fromTime, untilTime, n, undefined),
         );
-        return {
-          path,
-          info: toInfo(value.header, size),
-          result: value.raw ? decodeRawFetch(value.raw) : null,
-        };
+        return { path, info: toInfo(value.header, size), result: value.raw ? decode(value.raw) : null };
       } catch (e) {
         return manyError(path, e);
       }
     }),
   );
+}
+
+/** Sync twin of readManyAsync: slots land in a shared scratch buffer and are decoded at once. */
+function readManySync<R>(
+  paths: readonly string[],
+  fromTime: number,
+  untilTime: number | undefined,
+  now: number | undefined,
+  decode: (raw: RawFetch) => R,
+): FetchManyItem<R>[] {
+  const n = now ?? nowSeconds();
+  return paths.map((path) => {
+    try {
+      return withReadFdSync(path, (fd, size): FetchManyItem<R> => {
+        const { header, raw } = fetchRawOnFdSync(fd, path, fromTime, untilTime, n, undefined, false);
+        return { path, info: toInfo(header, size), result: raw ? decode(raw) : null };
+      });
+    } catch (e) {
+      return manyError(path, e);
+    }
+  });
+}
+
+/** info + fetch of every path, concurrently (libuv thread pool; one round per file when warm). */
+export function fetchMany(
+  paths: readonly string[],
+  fromTime: number,
+  untilTime?: number,
+  now?: number,
+): Promise<FetchManyItem[]> {
+  return readManyAsync(paths, fromTime, untilTime, now, decodeRawFetch);
 }
 
 /** `fetchMany` before decoding, for a worker thread: slots in transferable buffers. */
@@ -792,25 +820,15 @@ export function fetchManyRawSync(
   });
 }
 
-/** Sync twin of `fetchMany` (for a worker thread): per warm file a stat, one read for header and
- * base, one for the slots (two when they wrap). */
+/** Sync twin of `fetchMany` (for a worker thread): per warm file a stat and one read (two or
+ * three when the archive lies far into the file). */
 export function fetchManySync(
   paths: readonly string[],
   fromTime: number,
   untilTime?: number,
   now?: number,
 ): FetchManyItem[] {
-  const n = now ?? nowSeconds();
-  return paths.map((path) => {
-    try {
-      return withReadFdSync(path, (fd, size): FetchManyItem => {
-        const { header, raw } = fetchRawOnFdSync(fd, path, fromTime, untilTime, n, undefined, false);
-        return { path, info: toInfo(header, size), result: raw ? decodeRawFetch(raw) : null };
-      });
-    } catch (e) {
-      return manyError(path, e);
-    }
-  });
+  return readManySync(paths, fromTime, untilTime, now, decodeRawFetch);
 }
 
 /** Fetched values as columns: `data[i]`, or null where `nulls[i]` is 1 (no per-point objects). */
@@ -824,12 +842,7 @@ export interface PackedFetchResult {
   step: number;
   values: PackedColumn;
 }
-export interface FetchManyPackedItem {
-  path: string;
-  info: WhisperInfo | null;
-  result: PackedFetchResult | null;
-  error?: WhisperError;
-}
+export type FetchManyPackedItem = FetchManyItem<PackedFetchResult>;
 
 export function decodeRawFetchPacked(r: RawFetch): PackedFetchResult {
   const n = r.data ? r.count : (r.untilInterval - r.fromInterval) / r.step;
@@ -851,52 +864,24 @@ export function decodeRawFetchPacked(r: RawFetch): PackedFetchResult {
   return { fromTime: r.fromInterval, untilTime: r.untilInterval, step: r.step, values: { data, nulls } };
 }
 
-function manyPackedError(path: string, e: unknown): FetchManyPackedItem {
-  const { info, error } = manyError(path, e);
-  return { path, info, result: null, ...(error ? { error } : {}) };
-}
-
 /** `fetchMany` with packed columns instead of boxed value arrays (for large renders). */
-export async function fetchManyPacked(
+export function fetchManyPacked(
   paths: readonly string[],
   fromTime: number,
   untilTime?: number,
   now?: number,
 ): Promise<FetchManyPackedItem[]> {
-  const n = now ?? nowSeconds();
-  return Promise.all(
-    paths.map(async (path): Promise<FetchManyPackedItem> => {
-      try {
-        const { value, size } = await withReadFd(path, (fd) =>
-          fetchOnFd(fd, path, fromTime, untilTime, n, undefined),
-        );
-        const result = value.raw ? decodeRawFetchPacked(value.raw) : null;
-        return { path, info: toInfo(value.header, size), result };
-      } catch (e) {
-        return manyPackedError(path, e);
-      }
-    }),
-  );
+  return readManyAsync(paths, fromTime, untilTime, now, decodeRawFetchPacked);
 }
 
-/** Sync twin of `fetchManyPacked`: slots land in a shared scratch buffer, decoded at once. */
+/** Sync twin of `fetchManyPacked`. */
 export function fetchManyPackedSync(
   paths: readonly string[],
   fromTime: number,
   untilTime?: number,
   now?: number,
 ): FetchManyPackedItem[] {
-  const n = now ?? nowSeconds();
-  return paths.map((path) => {
-    try {
-      return withReadFdSync(path, (fd, size): FetchManyPackedItem => {
-        const { header, raw } = fetchRawOnFdSync(fd, path, fromTime, untilTime, n, undefined, false);
-        return { path, info: toInfo(header, size), result: raw ? decodeRawFetchPacked(raw) : null };
-      });
-    } catch (e) {
-      return manyPackedError(path, e);
-    }
-  });
+  return readManySync(paths, fromTime, untilTime, now, decodeRawFetchPacked);
 }
 
 /** Last base seen per path and archive by fetch (a guess; always verified against the file). */
