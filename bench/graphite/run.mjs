@@ -4,13 +4,16 @@
 // For each size (distinct metrics) both daemons get the same plaintext stream over TCP:
 //   1. warm-up: one point per metric creates every file (timed until all are on disk).
 //   2. sustained: POINTS points per metric are sent as fast as the sender can; the time from
-//      the first byte until every metric's newest point is in its whisper file (polled with
-//      our whisper reader) gives points/s written through to disk.
+//      the first byte until every metric's newest point is in its whisper file (poll.mjs, a
+//      separate process reading the files in metric order) gives points/s written through to
+//      disk. Ours also reports when its writer committed everything (/health), the daemon's
+//      CPU time per point is read from /proc.
 //   3. latency: one new point for an existing metric; time until it is visible (ours: /render,
 //      served from the cache) and until it is in the whisper file (both).
 // Peak RSS is sampled from /proc. Sizes: --sizes=10000,100000 (1M: --sizes=1000000; slow:
 // every size creates that many 3.2 MB sparse files twice). Writes bench/results/graphite.md/.json.
-import { spawn } from 'node:child_process';
+// --report=bench/results/graphite.json rewrites the markdown from a saved run.
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
@@ -26,6 +29,10 @@ const arg = (name, dflt) => {
   return a ? a.slice(name.length + 3) : dflt;
 };
 const SIZES = arg('sizes', '10000,100000').split(',').map(Number);
+// --impls=ours skips carbon-cache while iterating (the published table needs both, same run);
+// --node-args='--cpu-prof --cpu-prof-dir=/tmp/prof' profiles our daemon (and its workers)
+const IMPLS = arg('impls', 'ours,carbon').split(',');
+const NODE_ARGS = arg('node-args', '').split(' ').filter(Boolean);
 const pointsFor = (n) => Math.max(2, Math.min(30, Math.floor(1_000_000 / n)));
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -65,6 +72,16 @@ function rssOf(pid) {
   }
 }
 
+/** CPU seconds (user + system, all threads) a process has used so far. */
+function cpuOf(pid) {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100; // utime, stime in USER_HZ ticks (100 on Linux)
+  } catch {
+    return 0;
+  }
+}
+
 /** A running daemon: { port, whisperDir, pid, peakRss(), stop() -> ms until exit } */
 async function startOurs(dir) {
   const [line, pickle, http] = [await freePort(), await freePort(), await freePort()];
@@ -72,6 +89,7 @@ async function startOurs(dir) {
   const child = spawn(
     process.execPath,
     [
+      ...NODE_ARGS,
       CLI,
       '--storage-dir',
       whisperDir,
@@ -146,6 +164,7 @@ function wrap(child, port, whisperDir, http) {
     http,
     whisperDir,
     peakRss: () => Math.max(peak, rssOf(child.pid)),
+    cpu: () => cpuOf(child.pid),
     async stop() {
       const t0 = performance.now();
       if (child.exitCode !== null || child.signalCode !== null) return 0;
@@ -193,27 +212,27 @@ function fileOf(whisperDir, m) {
   return join(whisperDir, 'bench', `host${m % 100}`, `metric${m}.wsp`);
 }
 
-/** Wait until every metric's file holds its expected newest point; returns ms waited. */
-async function untilOnDisk(whisperDir, n, ts, expected, timeoutMs) {
-  const t0 = performance.now();
-  let pending = Array.from({ length: n }, (_, m) => m);
-  while (pending.length && performance.now() - t0 < timeoutMs) {
-    const next = [];
-    for (const m of pending) {
-      let ok = false;
-      try {
-        const f = fetchSync(fileOf(whisperDir, m), ts - 10, ts);
-        ok = f !== null && f.values[f.values.length - 1] === expected(m);
-      } catch {
-        ok = false;
-      }
-      if (!ok) next.push(m);
-    }
-    pending = next;
-    if (pending.length) await sleep(100);
+/** Wait until every metric's file holds base + (m % 7) at ts (see poll.mjs); returns ms waited. */
+function untilOnDisk(whisperDir, n, ts, base, timeoutMs) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(here, 'poll.mjs'), whisperDir, n, ts, base, timeoutMs], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.on('error', reject);
+    child.on('exit', (code) =>
+      code === 0 ? resolve(Number(out)) : reject(new Error(`poller exited ${code}`)),
+    );
+  });
+}
+
+async function untilCommitted(http, expected) {
+  for (;;) {
+    const r = await fetch(`http://127.0.0.1:${http}/health`).then((x) => x.json());
+    if (r.writer.committedPoints >= expected) return;
+    await sleep(20);
   }
-  if (pending.length) throw new Error(`${pending.length} metrics never reached the disk`);
-  return performance.now() - t0;
 }
 
 async function runOne(kind, n, points) {
@@ -223,18 +242,26 @@ async function runOne(kind, n, points) {
   const d = await start(dir);
   try {
     // 1. warm-up: create every file
+    const c0 = d.cpu();
     const t0 = performance.now();
     await send(d.port, stream(n, 1, now - 3600));
-    await untilOnDisk(d.whisperDir, n, now - 3610, (m) => m % 7, 1_800_000);
+    await untilOnDisk(d.whisperDir, n, now - 3610, 0, 1_800_000);
     const createSeconds = (performance.now() - t0) / 1000;
     // 2. sustained: points/s from the first byte sent until the newest point of every metric
     // is in its file
     const chunks = stream(n, points, now);
+    const c1 = d.cpu();
     const t1 = performance.now();
+    // ours also reports when its writer committed every point (/health), which shows how much
+    // of the on-disk time is the poller's own delay
+    const committed = d.http
+      ? untilCommitted(d.http, n + n * points).then(() => performance.now() - t1)
+      : null;
     await send(d.port, chunks);
     const sentMs = performance.now() - t1;
-    await untilOnDisk(d.whisperDir, n, now - 10, (m) => points - 1 + (m % 7), 1_800_000);
+    await untilOnDisk(d.whisperDir, n, now - 10, points - 1, 1_800_000);
     const totalMs = performance.now() - t1;
+    const c2 = d.cpu();
     // 3. latency (5 samples, median)
     const file = fileOf(d.whisperDir, 1);
     const visible = [];
@@ -272,9 +299,13 @@ async function runOne(kind, n, points) {
       metrics: n,
       points: n * points,
       createSeconds,
+      createCpuSeconds: c1 - c0,
       sendSeconds: sentMs / 1000,
       totalSeconds: totalMs / 1000,
       pointsPerSecond: (n * points) / (totalMs / 1000),
+      committedSeconds: committed ? (await committed) / 1000 : null,
+      // daemon CPU (all threads) per point in the sustained phase: less noisy than wall time
+      cpuMicrosPerPoint: ((c2 - c1) * 1e6) / (n * points),
       peakRssMB: rss / 2 ** 20,
       visibleMs: median(visible),
       onDiskMs: median(onDisk),
@@ -282,13 +313,20 @@ async function runOne(kind, n, points) {
   } finally {
     await d.stop().catch(() => {});
     rmSync(dir, { recursive: true, force: true });
+    // write back (and discard) what this run left behind, so the next one does not pay for it
+    spawnSync('sync');
   }
 }
 
-const results = [];
-for (const n of SIZES) {
+// --report=FILE.json: rewrite the markdown from a saved JSON (no run)
+const REPORT = arg('report', '');
+const saved = REPORT ? JSON.parse(readFileSync(REPORT, 'utf8')) : null;
+const results = saved ? saved.results : [];
+const sizes = saved ? saved.sizes : SIZES;
+const load = saved?.loadavg ?? loadavg().map((x) => x.toFixed(1));
+for (const n of saved ? [] : SIZES) {
   const points = pointsFor(n);
-  for (const kind of ['ours', 'carbon']) {
+  for (const kind of ['ours', 'carbon'].filter((k) => IMPLS.includes(k))) {
     console.log(`graphite bench: ${kind}, ${n} metrics x ${points} points ...`);
     const r = await runOne(kind, n, points);
     console.log(JSON.stringify(r));
@@ -296,28 +334,33 @@ for (const n of SIZES) {
   }
 }
 
+if (!saved && !(IMPLS.includes('ours') && IMPLS.includes('carbon'))) {
+  console.log('partial run (--impls): bench/results not updated');
+  process.exit(0);
+}
+
 const fmt = (x, d = 0) => (x === null || x === undefined ? 'n/a' : x.toFixed(d));
-let md = `# graphite: ours vs carbon-cache 1.1.7\n\nSame run, same machine (load average ${loadavg()
-  .map((x) => x.toFixed(1))
-  .join(' ')}), docker-graphite-statsd schemas, sparse files, limits off, plaintext TCP.\n\n`;
+let md = `# graphite: ours vs carbon-cache 1.1.7\n\nSame run, same machine (load average ${load.join(' ')} at the end), docker-graphite-statsd schemas, sparse files, limits off, plaintext TCP.\n\n`;
 md +=
-  '| metrics | points | impl | files created in s | sustained points/s (to disk) | ratio | peak RSS MB | visible ms | on disk ms |\n';
-md += '|---|---|---|---|---|---|---|---|---|\n';
-for (const n of SIZES) {
+  '| metrics | points | impl | files created in s | sustained points/s (to disk) | ratio | daemon CPU us/point | peak RSS MB | visible ms | on disk ms |\n';
+md += '|---|---|---|---|---|---|---|---|---|---|\n';
+for (const n of sizes) {
   const o = results.find((r) => r.kind === 'ours' && r.metrics === n);
   const c = results.find((r) => r.kind === 'carbon' && r.metrics === n);
   for (const r of [o, c]) {
     md += `| ${n} | ${r.points} | ${r.kind === 'ours' ? 'ours' : 'carbon-cache'} | ${fmt(r.createSeconds, 1)} | ${fmt(r.pointsPerSecond)} | ${
       r.kind === 'ours' ? `${fmt(o.pointsPerSecond / c.pointsPerSecond, 2)}x` : '1x'
-    } | ${fmt(r.peakRssMB)} | ${fmt(r.visibleMs, 1)} | ${fmt(r.onDiskMs, 1)} |\n`;
+    } | ${fmt(r.cpuMicrosPerPoint, 1)} | ${fmt(r.peakRssMB)} | ${fmt(r.visibleMs, 1)} | ${fmt(r.onDiskMs, 1)} |\n`;
   }
 }
 md +=
-  '\n"visible": until /render returns the point (ours serves it from the cache; carbon-cache has no HTTP API, graphite-web would need carbonlink). "on disk": until the whisper file holds it.\n';
+  '\n"sustained": from the first byte until every metric\'s newest point is in its file (poll.mjs). "daemon CPU": user + system time of the daemon (all threads) in that phase, per point. "visible": until /render returns the point (ours serves it from the cache; carbon-cache has no HTTP API, graphite-web would need carbonlink). "on disk": until the whisper file holds it.\n';
 mkdirSync(join(here, '..', 'results'), { recursive: true });
 writeFileSync(join(here, '..', 'results', 'graphite.md'), md);
-writeFileSync(
-  join(here, '..', 'results', 'graphite.json'),
-  JSON.stringify({ sizes: SIZES, results }, null, 2),
-);
+if (!saved) {
+  writeFileSync(
+    join(here, '..', 'results', 'graphite.json'),
+    JSON.stringify({ sizes: SIZES, loadavg: load, results }, null, 2),
+  );
+}
 console.log(md);

@@ -1,4 +1,7 @@
 // carbon's MetricCache: metric -> {timestamp: value}, bounded by MAX_CACHE_SIZE datapoints.
+// Each metric's pending points are two plain number arrays (timestamps, values) rather than a
+// Map per metric: points nearly always arrive in time order, so a store is an append and a pop
+// needs no sort; at 100k metrics the Maps were most of the main thread's garbage.
 // Points handed to the writer stay readable ("in flight") until their write finished, so a
 // query never misses a point that was accepted (go-carbon's notConfirmed idea).
 
@@ -11,13 +14,42 @@ export interface CacheStats {
   queries: number;
 }
 
+/**
+ * One metric's cache entry: unwritten points in ts/vals[0..n) (`sorted` while every timestamp
+ * was bigger than the last) and the batches handed to the writer but not confirmed yet.
+ * Entries stay in the map while empty and the arrays keep their capacity: deleting and re-adding
+ * 100k keys and arrays every lap kept the Map rehashing and the GC busy. `idleLaps` counts write
+ * orders that found an entry empty; after a few it is dropped, so metrics that stopped arriving
+ * do not stay forever.
+ */
+interface Entry {
+  ts: number[];
+  vals: number[];
+  n: number;
+  sorted: boolean;
+  idleLaps: number;
+  inflight: FlatPoints[] | undefined;
+}
+
+/** A batch handed to the writer: [t, v, t, v, ...] sorted by time, one value per timestamp. */
+export type FlatPoints = Float64Array;
+
+/** Batches are views into shared slabs: one allocation per SLAB values, not one per batch. */
+const SLAB = 1 << 16;
+
 export class MetricCache {
-  private readonly pending = new Map<string, Map<number, number>>();
-  private readonly inflight = new Map<string, Point[][]>();
+  private readonly entries = new Map<string, Entry>();
+  /** pop()'s Point[] -> the in-flight batch it came from, for confirm() */
+  private readonly popped = new WeakMap<Point[], FlatPoints>();
   private readonly listeners = new Set<Listener>();
   private fullListeners = new Set<(full: boolean) => void>();
   private _size = 0;
+  /** entries with at least one pending point / with a batch in flight */
+  private _metrics = 0;
+  private _inflight = 0;
   private _full = false;
+  private slab = new Float64Array(SLAB);
+  private slabUsed = 0;
   readonly stats: CacheStats = { overflow: 0, queries: 0 };
 
   constructor(
@@ -31,7 +63,7 @@ export class MetricCache {
   }
 
   get metricCount(): number {
-    return this.pending.size;
+    return this._metrics;
   }
 
   get isFull(): boolean {
@@ -51,37 +83,62 @@ export class MetricCache {
 
   /** Store a batch for one metric; returns the points accepted (same timestamp: last wins). */
   store(metric: string, points: Point[]): number {
-    let m = this.pending.get(metric);
-    const accepted: Point[] = [];
-    for (const p of points) {
-      if (m?.has(p[0])) {
-        m.set(p[0], p[1]);
-        accepted.push(p);
-        continue;
+    let m = this.entries.get(metric);
+    // the listeners get `points` itself unless some were refused
+    let accepted: Point[] | undefined;
+    for (let i = 0; i < points.length; i++) {
+      const p = points[i];
+      const t = p[0];
+      if (m !== undefined && m.n > 0) {
+        const n = m.n;
+        if (t <= m.ts[n - 1]) {
+          // not after the newest: an existing timestamp is overwritten (searched from the end,
+          // where repeats are), anything else is an out-of-order new point
+          let j = n - 1;
+          while (j >= 0 && m.ts[j] !== t) j--;
+          if (j >= 0) {
+            m.vals[j] = p[1];
+            accepted?.push(p);
+            continue;
+          }
+        }
       }
       if (this._size >= this.maxSize) {
         this.stats.overflow++;
         this.setFull(true);
+        accepted ??= points.slice(0, i);
         continue;
       }
-      if (!m) {
-        m = new Map();
-        this.pending.set(metric, m);
+      if (m === undefined) {
+        m = { ts: [t], vals: [p[1]], n: 1, sorted: true, idleLaps: 0, inflight: undefined };
+        this.entries.set(metric, m);
+        this._metrics++;
+      } else {
+        if (m.n === 0) this._metrics++;
+        else if (t < m.ts[m.n - 1]) m.sorted = false;
+        if (m.n < m.ts.length) {
+          m.ts[m.n] = t;
+          m.vals[m.n] = p[1];
+        } else {
+          m.ts.push(t);
+          m.vals.push(p[1]);
+        }
+        m.n++;
       }
-      m.set(p[0], p[1]);
       this._size++;
-      accepted.push(p);
+      accepted?.push(p);
     }
-    if (accepted.length && this.listeners.size) {
+    const out = accepted ?? points;
+    if (out.length && this.listeners.size) {
       for (const l of this.listeners) {
         try {
-          l(metric, accepted);
+          l(metric, out);
         } catch {
           // a listener's failure must not affect ingestion
         }
       }
     }
-    return accepted.length;
+    return out.length;
   }
 
   private setFull(full: boolean): void {
@@ -92,71 +149,134 @@ export class MetricCache {
 
   /** Metrics to write in the next lap, in the order CACHE_WRITE_STRATEGY asks for. */
   writeOrder(): string[] {
+    const names: string[] = [];
+    const sizes: number[] = [];
+    let uniform = true;
+    for (const [k, v] of this.entries) {
+      const n = v.n;
+      if (n === 0) {
+        if (++v.idleLaps > 2 && v.inflight === undefined) this.entries.delete(k);
+        continue;
+      }
+      v.idleLaps = 0;
+      names.push(k);
+      sizes.push(n);
+      if (n !== sizes[0]) uniform = false;
+    }
     switch (this.strategy) {
       case 'max':
       case 'sorted': {
         // carbon's "max" picks the biggest each time (O(n) scan); a sorted snapshot gives the
-        // same order for one lap without the quadratic cost
-        const entries = [...this.pending].map(([k, v]) => [k, v.size] as const);
-        entries.sort((a, b) => b[1] - a[1]);
-        return entries.map((e) => e[0]);
+        // same order for one lap without the quadratic cost. All queues equally long (typical
+        // of a steady stream): insertion order is what a stable sort would give.
+        if (uniform) return names;
+        const idx = names.map((_, i) => i);
+        idx.sort((a, b) => sizes[b] - sizes[a]);
+        return idx.map((i) => names[i]);
       }
       case 'timesorted': {
-        const entries = [...this.pending].map(([k, v]) => {
+        const mins = names.map((k) => {
           let min = Infinity;
-          for (const t of v.keys()) if (t < min) min = t;
-          return [k, min] as const;
+          const e = this.entries.get(k);
+          if (e) for (let i = 0; i < e.n; i++) if (e.ts[i] < min) min = e.ts[i];
+          return min;
         });
-        entries.sort((a, b) => a[1] - b[1]);
-        return entries.map((e) => e[0]);
+        const idx = names.map((_, i) => i);
+        idx.sort((a, b) => mins[a] - mins[b]);
+        return idx.map((i) => names[i]);
       }
       default:
-        return [...this.pending.keys()];
+        return names;
     }
   }
 
-  /** Remove a metric's points for writing; they stay visible until `confirm` is called. */
-  pop(metric: string): Point[] {
-    const m = this.pending.get(metric);
-    if (!m) return [];
-    this.pending.delete(metric);
-    this._size -= m.size;
-    const pts: Point[] = [...m];
-    pts.sort((a, b) => a[0] - b[0]);
-    const list = this.inflight.get(metric);
-    if (list) list.push(pts);
-    else this.inflight.set(metric, [pts]);
+  /**
+   * Remove a metric's points for writing, as one flat sorted batch; they stay visible until
+   * `confirm` is called with that batch. Empty (length 0) when the metric has nothing pending.
+   */
+  take(metric: string): FlatPoints {
+    const m = this.entries.get(metric);
+    if (!m || m.n === 0) return new Float64Array(0);
+    const n = m.n;
+    this._size -= n;
+    this._metrics--;
+    const flat = this.alloc(2 * n);
+    if (m.sorted) {
+      for (let i = 0; i < n; i++) {
+        flat[2 * i] = m.ts[i];
+        flat[2 * i + 1] = m.vals[i];
+      }
+    } else {
+      const idx = Array.from({ length: n }, (_, i) => i);
+      idx.sort((a, b) => m.ts[a] - m.ts[b]);
+      for (let i = 0; i < n; i++) {
+        flat[2 * i] = m.ts[idx[i]];
+        flat[2 * i + 1] = m.vals[idx[i]];
+      }
+    }
+    m.n = 0;
+    m.sorted = true;
+    if (m.inflight) m.inflight.push(flat);
+    else {
+      m.inflight = [flat];
+      this._inflight++;
+    }
     if (this._full && this._size < this.maxSize * 0.95) this.setFull(false);
+    return flat;
+  }
+
+  private alloc(len: number): Float64Array {
+    if (len > SLAB / 16) return new Float64Array(len);
+    if (this.slabUsed + len > SLAB) {
+      this.slab = new Float64Array(SLAB);
+      this.slabUsed = 0;
+    }
+    const v = this.slab.subarray(this.slabUsed, this.slabUsed + len);
+    this.slabUsed += len;
+    return v;
+  }
+
+  /** `take` as [timestamp, value] pairs. */
+  pop(metric: string): Point[] {
+    const flat = this.take(metric);
+    const pts: Point[] = [];
+    for (let i = 0; i < flat.length; i += 2) pts.push([flat[i], flat[i + 1]]);
+    this.popped.set(pts, flat);
     return pts;
   }
 
-  /** The writer finished (or gave up on) a popped batch. */
-  confirm(metric: string, pts: Point[]): void {
-    const list = this.inflight.get(metric);
-    if (!list) return;
-    const i = list.indexOf(pts);
-    if (i >= 0) list.splice(i, 1);
-    if (list.length === 0) this.inflight.delete(metric);
+  /** The writer finished (or gave up on) a batch from `take` or `pop`. */
+  confirm(metric: string, batch: FlatPoints | Point[]): void {
+    const flat = batch instanceof Float64Array ? batch : this.popped.get(batch);
+    const m = this.entries.get(metric);
+    if (!m?.inflight || !flat) return;
+    const i = m.inflight.indexOf(flat);
+    if (i >= 0) m.inflight.splice(i, 1);
+    if (m.inflight.length === 0) {
+      m.inflight = undefined;
+      this._inflight--;
+    }
   }
 
   /** All not-yet-durable points of a metric, in-flight first, pending last (pending wins). */
   get(metric: string): Point[] {
     this.stats.queries++;
-    const fl = this.inflight.get(metric);
-    const m = this.pending.get(metric);
-    if (!fl && !m) return [];
+    const m = this.entries.get(metric);
+    if (!m || (m.n === 0 && !m.inflight)) return [];
     const merged = new Map<number, number>();
-    if (fl) for (const batch of fl) for (const [t, v] of batch) merged.set(t, v);
-    if (m) for (const [t, v] of m) merged.set(t, v);
+    if (m.inflight)
+      for (const flat of m.inflight)
+        for (let i = 0; i < flat.length; i += 2) merged.set(flat[i], flat[i + 1]);
+    for (let i = 0; i < m.n; i++) merged.set(m.ts[i], m.vals[i]);
     return [...merged].sort((a, b) => a[0] - b[0]);
   }
 
   /** Names of every metric with unwritten points (for find results of not-yet-created files). */
-  metrics(): IterableIterator<string> {
-    return this.pending.keys();
+  *metrics(): IterableIterator<string> {
+    for (const [k, v] of this.entries) if (v.n > 0) yield k;
   }
 
   get inflightCount(): number {
-    return this.inflight.size;
+    return this._inflight;
   }
 }

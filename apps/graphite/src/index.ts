@@ -1,6 +1,6 @@
 // startGraphite: receivers + cache + writer + tag/event DB + HTTP API (+ web UI), in-process.
 
-import { mkdirSync, statSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { registerUi } from '@appliance/web-ui/server';
 import { WhisperError, fetch as whisperFetch, info as whisperInfo } from '@appliance/whisper';
@@ -11,7 +11,6 @@ import { Finder } from './finder.js';
 import { buildHttp } from './http.js';
 import { Ingest } from './ingest.js';
 import { Instrumentation } from './instrumentation.js';
-import { parseMetric, resolveUnder } from './names.js';
 import {
   FlowControl,
   type Listening,
@@ -110,17 +109,10 @@ export async function startGraphite(opts: GraphiteOptions): Promise<GraphiteServ
     log,
   );
   writer.onSettled = (metric) => unwritten.delete(metric);
-  const existingCheck = new Set<string>();
+  // a name the writer has not written yet may have no file: the finder lists it from here (and
+  // de-duplicates it against the disk), so no stat per new name on the main thread
   cache.subscribe((metric) => {
-    if (existingCheck.has(metric) || metric.includes(';')) return;
-    existingCheck.add(metric);
-    if (existingCheck.size > 2_000_000) existingCheck.clear();
-    try {
-      // cheap: only the first time a name is seen
-      if (!fileExists(resolveUnder(root, parseMetric(metric).relPath))) unwritten.add(metric);
-    } catch {
-      // invalid names never reach the cache
-    }
+    if (!metric.includes(';') && !writer.isKnown(metric)) unwritten.add(metric);
   });
 
   const finder = new Finder(
@@ -254,14 +246,6 @@ export async function startGraphite(opts: GraphiteOptions): Promise<GraphiteServ
     subscribe: (l) => cache.subscribe(l),
     close,
   };
-}
-
-function fileExists(p: string): boolean {
-  try {
-    return statSync(p).isFile();
-  } catch {
-    return false;
-  }
 }
 
 export { MetricCache } from './cache.js';

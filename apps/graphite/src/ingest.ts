@@ -34,13 +34,19 @@ export class Ingest {
 
   constructor(private readonly opts: IngestOptions) {}
 
-  private canonicalName(raw: string): string | null {
+  /**
+   * The canonical name of a received name, null when it is invalid (counted by `add`).
+   * `remember`: keep the answer in this object's own table (callers with their own, like the
+   * line receiver's NameTable, pass false so 100k names are not held twice).
+   */
+  canonicalName(raw: string, remember = true): string | null {
     const hit = this.canonical.get(raw);
     if (hit !== undefined) return hit;
     let name: string | null;
     try {
       const p = parseMetric(raw);
-      name = p.metric;
+      // the usual already-canonical name: keep one string, not two equal ones
+      name = p.metric === raw ? raw : p.metric;
       if (p.tags && !this.seenTagged.has(name)) {
         this.seenTagged.add(name);
         this.opts.onTagged?.(name, p.tags);
@@ -54,40 +60,60 @@ export class Ingest {
         this.opts.log.warn({ metric: raw.slice(0, 400) }, `invalid metric name: ${e.message}`);
       }
     }
+    if (!remember) return name;
     if (this.canonical.size > 1_000_000) this.canonical.clear();
     this.canonical.set(raw, name);
     return name;
   }
 
+  /** The batch being collected by `add`, grouped per metric for the cache and its listeners. */
+  private batch = new Map<string, Point[]>();
+
+  /** One received point into the current batch; `flush` hands the batch to the cache. */
+  add(raw: string, ts: number, value: number): void {
+    // the checks run in carbon's order: a NaN value is dropped before the name is looked at
+    if (Number.isNaN(value) || !Number.isFinite(ts)) this.addResolved(null, ts, value);
+    else this.addResolved(this.canonicalName(raw), ts, value);
+  }
+
+  /** `add` for a name already resolved by `canonicalName` (null: invalid). */
+  addResolved(metric: string | null, ts0: number, value: number): void {
+    if (Number.isNaN(value)) {
+      this.stats.nanDropped++;
+      return;
+    }
+    if (!Number.isFinite(ts0)) {
+      this.stats.invalidLines++;
+      return;
+    }
+    if (metric === null) {
+      this.stats.invalidNames++;
+      return;
+    }
+    let ts = ts0;
+    if (Math.trunc(ts) === -1) ts = this.opts.now ? this.opts.now() : Date.now() / 1000;
+    const res = this.opts.minTimestampResolution;
+    if (res > 0) ts = Math.floor(Math.trunc(ts) / res) * res;
+    this.stats.metricsReceived++;
+    const list = this.batch.get(metric);
+    if (list) list.push([ts, value]);
+    else this.batch.set(metric, [[ts, value]]);
+  }
+
+  /** Store the batch collected by `add`; returns the number of points that entered the cache. */
+  flush(): number {
+    const batch = this.batch;
+    if (batch.size === 0) return 0;
+    this.batch = new Map();
+    let n = 0;
+    for (const [metric, pts] of batch) n += this.opts.cache.store(metric, pts);
+    return n;
+  }
+
   /** Returns the number of points that entered the cache. */
   accept(points: RawPoint[]): number {
-    const res = this.opts.minTimestampResolution;
-    const byMetric = new Map<string, Point[]>();
-    for (const [raw, ts0, value] of points) {
-      if (Number.isNaN(value)) {
-        this.stats.nanDropped++;
-        continue;
-      }
-      if (!Number.isFinite(ts0)) {
-        this.stats.invalidLines++;
-        continue;
-      }
-      let ts = ts0;
-      if (Math.trunc(ts) === -1) ts = this.opts.now ? this.opts.now() : Date.now() / 1000;
-      if (res > 0) ts = Math.floor(Math.trunc(ts) / res) * res;
-      const metric = this.canonicalName(raw);
-      if (metric === null) {
-        this.stats.invalidNames++;
-        continue;
-      }
-      this.stats.metricsReceived++;
-      const list = byMetric.get(metric);
-      if (list) list.push([ts, value]);
-      else byMetric.set(metric, [[ts, value]]);
-    }
-    let n = 0;
-    for (const [metric, pts] of byMetric) n += this.opts.cache.store(metric, pts);
-    return n;
+    for (const [raw, ts, value] of points) this.add(raw, ts, value);
+    return this.flush();
   }
 
   /** Metrics stored directly (self-metrics): they bypass metricsReceived like carbon's. */

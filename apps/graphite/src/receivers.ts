@@ -7,7 +7,14 @@ import net from 'node:net';
 import { decodePickle, PickleError } from '@appliance/pickle/decode';
 import type { Logger } from 'pino';
 import type { Ingest, RawPoint } from './ingest.js';
-import { MAX_LINE_LENGTH, parseLine, SPLITLINES } from './line-protocol.js';
+import {
+  type LineSink,
+  MAX_LINE_LENGTH,
+  NameTable,
+  parseLine,
+  parseLineBytes,
+  SPLITLINES,
+} from './line-protocol.js';
 import { pyFloatOf } from './pyfloat.js';
 
 export interface ReceiverStats {
@@ -84,14 +91,20 @@ function logInvalid(ctx: Ctx, peer: string, line: string): void {
 }
 
 export async function startLineTcp(ctx: Ctx, host: string, port: number): Promise<Listening> {
+  const names = new NameTable((raw) => ctx.ingest.canonicalName(raw, false));
   const server = net.createServer((sock) => {
     ctx.stats.activeConnections++;
     ctx.flow.add(sock);
     sock.setKeepAlive(true, 10_000);
     const peer = `${sock.remoteAddress}:${sock.remotePort}`;
+    const sink: LineSink = {
+      point: (name, ts, value) => ctx.ingest.add(name, ts, value),
+      resolved: (metric, ts, value) => ctx.ingest.addResolved(metric, ts, value),
+      invalid: (line) => logInvalid(ctx, peer, line),
+    };
     let rest: Buffer | undefined;
     sock.on('data', (chunk: Buffer) => {
-      let buf = rest ? Buffer.concat([rest, chunk]) : chunk;
+      const buf = rest ? Buffer.concat([rest, chunk]) : chunk;
       const last = buf.lastIndexOf(0x0a);
       if (last < 0) {
         rest = buf;
@@ -103,23 +116,22 @@ export async function startLineTcp(ctx: Ctx, host: string, port: number): Promis
         return;
       }
       rest = last + 1 < buf.length ? Buffer.from(buf.subarray(last + 1)) : undefined;
-      buf = buf.subarray(0, last);
-      const lines = buf.toString('utf8').split('\n');
-      const points: RawPoint[] = [];
-      for (const line of lines) {
-        if (line.length > MAX_LINE_LENGTH / 4 && Buffer.byteLength(line) > MAX_LINE_LENGTH) {
+      // lines are parsed from the bytes (line-protocol.ts); Twisted's limit counts bytes too
+      for (let s = 0; s <= last; ) {
+        let e = buf.indexOf(0x0a, s);
+        if (e < 0 || e > last) e = last;
+        if (e - s > MAX_LINE_LENGTH) {
           // Twisted drops the connection; what was parsed before this line is kept
           ctx.stats.droppedConnections++;
           ctx.log.warn(`line longer than ${MAX_LINE_LENGTH} bytes from ${peer}, dropping connection`);
-          ctx.ingest.accept(points);
+          ctx.ingest.flush();
           sock.destroy();
           return;
         }
-        const p = parseLine(line);
-        if (p) points.push(p);
-        else logInvalid(ctx, peer, line);
+        parseLineBytes(buf, s, e, sink, names);
+        s = e + 1;
       }
-      ctx.ingest.accept(points);
+      ctx.ingest.flush();
       if (rest && rest.length > MAX_LINE_LENGTH) {
         ctx.stats.droppedConnections++;
         sock.destroy();

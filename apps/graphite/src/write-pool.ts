@@ -13,13 +13,13 @@ import type { WorkerReply, WorkerRequest } from './write-worker.js';
 type Result = WorkerReply['results'][number];
 
 /** jobs per message */
-const MAX_BATCH = 4;
+const MAX_BATCH = 64;
 
 interface Slot {
   worker: Worker;
   pending: Map<number, (r: Result) => void>;
   /** jobs waiting for this tick's flush */
-  queue: WorkerRequest['jobs'];
+  queue: Array<{ id: number; job: WriteJob; createAllowed: boolean }>;
 }
 
 export class WritePool {
@@ -85,9 +85,7 @@ export class WritePool {
       // batch queued while the lanes whose jobs just finished refill
       const q = s.queue;
       s.queue = [];
-      for (let i = 0; i < q.length; i += MAX_BATCH) {
-        s.worker.postMessage({ jobs: q.slice(i, i + MAX_BATCH) } satisfies WorkerRequest);
-      }
+      for (let i = 0; i < q.length; i += MAX_BATCH) s.worker.postMessage(pack(q.slice(i, i + MAX_BATCH)));
     }
   }
 
@@ -95,6 +93,22 @@ export class WritePool {
     this.closed = true;
     await Promise.all(this.slots.map((s) => s.worker.terminate()));
   }
+}
+
+/** One message for a few jobs, their points copied into one compact buffer. */
+function pack(batch: Slot['queue']): WorkerRequest {
+  let total = 0;
+  for (const q of batch) total += q.job.points.length;
+  const points = new Float64Array(total);
+  const jobs: WorkerRequest['jobs'] = [];
+  let off = 0;
+  for (const { id, job, createAllowed } of batch) {
+    points.set(job.points, off);
+    const end = off + job.points.length;
+    jobs.push({ id, file: job.file, create: job.create, createAllowed, start: off, end });
+    off = end;
+  }
+  return { jobs, points };
 }
 
 /** FNV-1a over the UTF-16 code units: cheap and spreads similar paths. */

@@ -1,20 +1,27 @@
 // Worker thread body: runs whisper's synchronous create/updateMany so the main thread (ingest
 // and HTTP) never waits for the disk. Jobs come in over the parent port, results go back.
 
-import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parentPort, threadId } from 'node:worker_threads';
-import { type AggregationMethod, createSync, updateManySync, WhisperError } from '@appliance/whisper';
+import { type AggregationMethod, createSync, updateManySync } from '@appliance/whisper';
 import type { WriteJob, WriteResult } from './whisper-io.js';
 
 export interface WorkerRequest {
-  /** the jobs the pool collected in one tick, run in order */
+  /** the jobs the pool collected in one tick, run in order; their points are all in `points` */
   jobs: Array<{
     id: number;
-    job: WriteJob;
+    file: string;
+    create?: WriteJob['create'];
     /** may this job create a missing file (MAX_CREATES_PER_MINUTE had a token)? */
     createAllowed: boolean;
+    /** this job's [t, v, ...] is points[start, end) */
+    start: number;
+    end: number;
   }>;
+  /** every job's points back to back: one buffer to copy, not one per job (the cache's batches
+   * are views into large shared slabs, which postMessage would copy whole) */
+  points: Float64Array;
 }
 
 export interface WorkerReply {
@@ -34,27 +41,33 @@ export function runJob(job: WriteJob, createAllowed: boolean): JobResult {
   let created = false;
   const points = pairs(job.points);
   try {
-    if (job.create) {
-      try {
+    const spec = job.create;
+    if (spec) {
+      // the writer has not seen this file yet: it may exist already (written before a restart)
+      if (statSync(job.file, { throwIfNoEntry: false }) !== undefined) {
         updateManySync(job.file, points);
         return { created: false };
-      } catch (e) {
-        if (!(e instanceof WhisperError && e.code === 'NOT_FOUND')) throw e;
       }
       if (!createAllowed) return { created: false, droppedCreate: true };
-      mkdirSync(path.dirname(job.file), { recursive: true });
       // build the file under a hidden name and rename it into place, so a crash (kill -9) can
       // never leave a half-written header where readers look
-      const tmp = path.join(
-        path.dirname(job.file),
-        `.${path.basename(job.file)}.${process.pid}-${threadId}.tmp`,
-      );
-      rmSync(tmp, { force: true });
-      createSync(tmp, job.create.archives, {
-        xFilesFactor: job.create.xFilesFactor,
-        aggregationMethod: job.create.aggregationMethod as AggregationMethod,
-        sparse: job.create.sparse,
-      });
+      // (one name per directory and thread: a thread creates one file at a time, and whisper
+      // remembers a little about every path it created, so per-file names piled up)
+      const tmp = path.join(path.dirname(job.file), `.${process.pid}-${threadId}.wsp.tmp`);
+      const create = () =>
+        createSync(tmp, spec.archives, {
+          xFilesFactor: spec.xFilesFactor,
+          aggregationMethod: spec.aggregationMethod as AggregationMethod,
+          sparse: spec.sparse,
+        });
+      try {
+        create();
+      } catch {
+        // the directory is missing or a crash left the temporary file: the slow path
+        mkdirSync(path.dirname(job.file), { recursive: true });
+        rmSync(tmp, { force: true });
+        create();
+      }
       if (existsSync(job.file)) rmSync(tmp, { force: true });
       else {
         renameSync(tmp, job.file);
@@ -72,7 +85,10 @@ if (parentPort) {
   const port = parentPort;
   port.on('message', (msg: WorkerRequest) => {
     const results: WorkerReply['results'] = [];
-    for (const { id, job, createAllowed } of msg.jobs) results.push({ id, ...runJob(job, createAllowed) });
+    for (const j of msg.jobs) {
+      const job: WriteJob = { file: j.file, points: msg.points.subarray(j.start, j.end), create: j.create };
+      results.push({ id: j.id, ...runJob(job, j.createAllowed) });
+    }
     port.postMessage({ results } satisfies WorkerReply);
   });
 }

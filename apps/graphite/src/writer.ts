@@ -3,8 +3,9 @@
 // MAX_UPDATES_PER_SECOND and MAX_CREATES_PER_MINUTE. The actual file I/O runs in worker threads
 // (WritePool), so ingest never waits on the disk.
 
+import path from 'node:path';
 import type { Logger } from 'pino';
-import type { MetricCache, Point } from './cache.js';
+import type { FlatPoints, MetricCache } from './cache.js';
 import { parseMetric, resolveUnder } from './names.js';
 import { creationFor, type StorageRules } from './schemas.js';
 import type { WriteJob, WriteResult } from './whisper-io.js';
@@ -15,7 +16,7 @@ export interface WriterSettings {
   /** used instead of both limits while draining on shutdown */
   maxUpdatesPerSecondOnShutdown: number;
   sparseCreate: boolean;
-  /** outstanding jobs at once (across all worker threads) */
+  /** lanes, each with one job (rate-limited) or a chunk of CHUNK jobs outstanding at a time */
   concurrency: number;
 }
 
@@ -70,7 +71,8 @@ class TokenBucket {
   }
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** jobs a lane submits at once when updates are not rate-limited */
+const CHUNK = 128;
 
 export class Writer {
   readonly stats: WriterStats = {
@@ -81,14 +83,22 @@ export class Writer {
     errors: 0,
     updateTimes: [],
   };
-  /** metric -> its file, for metrics whose file is known to exist (spares name parsing) */
-  private readonly existing = new Map<string, string>();
+  /**
+   * Metrics whose file is known to exist (spares name parsing on later writes). Only tagged
+   * names keep their file (a hash of the name); an untagged name that passed parseMetric maps
+   * to its file by replacing dots, see knownFile.
+   */
+  private readonly existing = new Set<string>();
+  private readonly taggedFiles = new Map<string, string>();
+  private readonly rootPrefix: string;
   private readonly updates: TokenBucket;
   private readonly createsBucket: TokenBucket;
   private running = false;
   private stopping = false;
   private loop?: Promise<void>;
   private wake?: () => void;
+  /** lanes waiting for an update token (see pause) */
+  private readonly sleepers = new Set<() => void>();
   /** called after a metric's first file was created (or its points were dropped) */
   onSettled?: (metric: string) => void;
 
@@ -100,6 +110,8 @@ export class Writer {
     private readonly settings: WriterSettings,
     private readonly log: Logger,
   ) {
+    const abs = path.resolve(root);
+    this.rootPrefix = abs.endsWith(path.sep) ? abs : abs + path.sep;
     this.updates = new TokenBucket(settings.maxUpdatesPerSecond, settings.maxUpdatesPerSecond);
     this.createsBucket = new TokenBucket(settings.maxCreatesPerMinute, settings.maxCreatesPerMinute / 60);
   }
@@ -107,6 +119,24 @@ export class Writer {
   start(): void {
     this.running = true;
     this.loop = this.run();
+  }
+
+  /** Has this metric been written (so its file exists, as far as the writer knows)? */
+  isKnown(metric: string): boolean {
+    return this.existing.has(metric);
+  }
+
+  /** Sleep ms (at most setTimeout's limit), or until the rate limits change. */
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.sleepers.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, Math.min(Math.max(1, ms), 2 ** 31 - 1));
+      this.sleepers.add(done);
+    });
   }
 
   /** Nudge an idle writer (new data arrived). */
@@ -132,13 +162,25 @@ export class Writer {
 
   private async drain(order: string[]): Promise<void> {
     let next = 0;
+    // Without an update limit each lane submits a chunk of jobs at once: submitted in one tick,
+    // they reach a worker as a few large messages, not one round trip per metric. With a limit
+    // every job waits for its token, one at a time.
+    const limited = Number.isFinite(this.settings.maxUpdatesPerSecond);
+    const chunk = limited ? 1 : CHUNK;
     const lane = async () => {
       while (next < order.length && this.running) {
-        const metric = order[next++];
-        const wait = this.updates.wait();
-        if (wait > 0 && Number.isFinite(this.settings.maxUpdatesPerSecond)) await sleep(wait);
-        this.updates.tryDrain();
-        await this.writeMetric(metric);
+        // wait for a token; drainAndStop and stop wake the waiters
+        if (limited) {
+          while (this.running && !this.updates.tryDrain()) await this.pause(this.updates.wait());
+          if (!this.running) break;
+          if (next >= order.length) {
+            this.updates.refund(); // another lane took the last metric meanwhile
+            break;
+          }
+        }
+        const jobs: Promise<void>[] = [];
+        while (jobs.length < chunk && next < order.length) jobs.push(this.writeMetric(order[next++]));
+        await Promise.all(jobs);
       }
     };
     const lanes: Promise<void>[] = [];
@@ -147,13 +189,13 @@ export class Writer {
   }
 
   private async writeMetric(metric: string): Promise<void> {
-    const points = this.cache.pop(metric);
+    const points = this.cache.take(metric);
     if (points.length === 0) {
       this.cache.confirm(metric, points);
       return;
     }
-    let file = this.existing.get(metric);
-    const known = file !== undefined;
+    const known = this.existing.has(metric);
+    let file = known ? this.knownFile(metric) : undefined;
     if (file === undefined) {
       try {
         file = resolveUnder(this.root, parseMetric(metric).relPath);
@@ -182,7 +224,10 @@ export class Writer {
         return;
       }
       if (res.created) this.stats.creates++;
-      this.existing.set(metric, file);
+      if (!known) {
+        this.existing.add(metric);
+        if (metric.includes(';')) this.taggedFiles.set(metric, file);
+      }
       this.stats.updateOperations++;
       this.stats.committedPoints += job.points.length / 2;
       this.stats.updateTimes.push(performance.now() - t0);
@@ -196,11 +241,22 @@ export class Writer {
     }
   }
 
+  /**
+   * The file of a metric in `existing`: for an untagged name parseMetric's relPath is the name
+   * with dots as separators (its nodes are non-empty and have no '/' or '.'), and resolveUnder
+   * of that under an absolute root is plain concatenation.
+   */
+  private knownFile(metric: string): string | undefined {
+    if (metric.includes(';')) return this.taggedFiles.get(metric);
+    return `${this.rootPrefix}${metric.replaceAll('.', path.sep)}.wsp`;
+  }
+
   /** Write out everything cached (SIGTERM), using the on-shutdown rate limit, then stop. */
   async drainAndStop(): Promise<void> {
     const r = this.settings.maxUpdatesPerSecondOnShutdown;
     this.updates.setRate(r, r);
     this.createsBucket.setRate(r, r);
+    for (const wake of [...this.sleepers]) wake();
     this.stopping = true;
     this.poke();
     await this.loop;
@@ -212,25 +268,32 @@ export class Writer {
 
   stop(): void {
     this.running = false;
+    for (const wake of [...this.sleepers]) wake();
     this.poke();
   }
 }
 
 /**
  * carbon de-duplicates with a dict before update_many: the last value per timestamp wins. The
- * cache already keeps one value per timestamp and pops them sorted; whisper truncates timestamps
- * to integers, and truncation keeps the order, so equal truncated stamps are neighbours.
- * Returned flat ([t, v, t, v, ...]) for the worker.
+ * cache already keeps one value per timestamp and hands them over sorted; whisper truncates
+ * timestamps to integers, and truncation keeps the order, so equal truncated stamps are
+ * neighbours. The cache's own batch is returned as is when nothing changes (the usual case:
+ * whole-second stamps); it is only read from here on, so sharing it is safe.
  */
-function dedupe(points: Point[]): Float64Array {
-  const out = new Float64Array(points.length * 2);
+function dedupe(points: FlatPoints): Float64Array {
+  let clean = true;
+  for (let i = 0; i < points.length && clean; i += 2) {
+    if (points[i] !== Math.trunc(points[i]) || (i > 0 && points[i] === points[i - 2])) clean = false;
+  }
+  if (clean) return points;
+  const out = new Float64Array(points.length);
   let n = 0;
-  for (const [t, v] of points) {
-    const ts = Math.trunc(t);
-    if (n > 0 && out[n - 2] === ts) out[n - 1] = v;
+  for (let i = 0; i < points.length; i += 2) {
+    const ts = Math.trunc(points[i]);
+    if (n > 0 && out[n - 2] === ts) out[n - 1] = points[i + 1];
     else {
       out[n++] = ts;
-      out[n++] = v;
+      out[n++] = points[i + 1];
     }
   }
   return n === out.length ? out : out.slice(0, n);

@@ -11,6 +11,9 @@ import { type Arch, WindowMiss, type WindowSource } from './txn.js';
 /** Raw header bytes + parsed header by path. Reused only when the bytes just read are equal. */
 const headerCache = new Map<string, { raw: Buffer; header: Header }>();
 const HEADER_CACHE_MAX = 200_000;
+/** Distinct header byte strings -> their one cache entry (see headerFrom). */
+const interned = new Map<string, { raw: Buffer; header: Header }>();
+const INTERNED_MAX = 10_000;
 const FIRST_READ = 4096;
 
 export function forgetHeader(path: string): void {
@@ -30,11 +33,19 @@ export function headerFrom(path: string, buf: Buffer, len: number, fileSize?: nu
   const c = headerCache.get(path);
   if (c && len >= c.raw.length && buf.compare(c.raw, 0, c.raw.length, 0, c.raw.length) === 0) return c.header;
   const h = parseHeader(buf, len, path, fileSize);
-  if (h) {
-    if (headerCache.size >= HEADER_CACHE_MAX) headerCache.clear();
-    headerCache.set(path, { raw: Buffer.from(buf.subarray(0, h.headerSize)), header: h });
+  if (!h) return h;
+  // files made by one schema have identical header bytes: they share one entry, so a cache of
+  // 100k files holds a few parsed headers rather than 100k copies
+  const key = buf.toString('latin1', 0, h.headerSize);
+  let e = interned.get(key);
+  if (!e) {
+    if (interned.size >= INTERNED_MAX) interned.clear();
+    e = { raw: Buffer.from(buf.subarray(0, h.headerSize)), header: h };
+    interned.set(key, e);
   }
-  return h;
+  if (headerCache.size >= HEADER_CACHE_MAX) headerCache.clear();
+  headerCache.set(path, e);
+  return e.header;
 }
 
 export function notFound(path: string, cause: unknown): WhisperError {
