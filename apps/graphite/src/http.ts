@@ -154,8 +154,6 @@ export async function buildHttp(deps: HttpDeps): Promise<FastifyInstance> {
   const app = Fastify({
     // request logs at info would drown the daemon's own logs
     loggerInstance: deps.log.child({ component: 'http' }, { level: 'warn' }),
-    // they would be dropped at warn anyway; skipping them saves work on every request
-    disableRequestLogging: true,
     bodyLimit: 64 << 20,
   }) as unknown as FastifyInstance;
   // the docker image's nginx answers every origin
