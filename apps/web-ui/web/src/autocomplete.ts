@@ -108,6 +108,9 @@ export function attachAutocomplete(
 
   input.addEventListener('input', (e) => {
     if ((e as InputEvent).isTrusted === false && items.length === 0) return;
+    // the shown suggestions were computed for the previous text (their from/to too): Enter must
+    // not accept them, so they go until the provider answers for this text
+    close();
     void update();
   });
   input.addEventListener('blur', () => setTimeout(close, 100));
