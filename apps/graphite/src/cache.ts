@@ -1,6 +1,6 @@
 // carbon's MetricCache: metric -> {timestamp: value}, bounded by MAX_CACHE_SIZE datapoints.
 // Each metric's pending points are two plain number arrays (timestamps, values) rather than a
-// Map per metric: points nearly always arrive in time order, so a store is an append and a pop
+// Map per metric: points nearly always arrive in time order, so a store is an append and a take
 // needs no sort; at 100k metrics the Maps were most of the main thread's garbage.
 // Points handed to the writer stay readable ("in flight") until their write finished, so a
 // query never misses a point that was accepted (go-carbon's notConfirmed idea).
@@ -39,8 +39,6 @@ const SLAB = 1 << 16;
 
 export class MetricCache {
   private readonly entries = new Map<string, Entry>();
-  /** pop()'s Point[] -> the in-flight batch it came from, for confirm() */
-  private readonly popped = new WeakMap<Point[], FlatPoints>();
   private readonly listeners = new Set<Listener>();
   private fullListeners = new Set<(full: boolean) => void>();
   private _size = 0;
@@ -236,21 +234,11 @@ export class MetricCache {
     return v;
   }
 
-  /** `take` as [timestamp, value] pairs. */
-  pop(metric: string): Point[] {
-    const flat = this.take(metric);
-    const pts: Point[] = [];
-    for (let i = 0; i < flat.length; i += 2) pts.push([flat[i], flat[i + 1]]);
-    this.popped.set(pts, flat);
-    return pts;
-  }
-
-  /** The writer finished (or gave up on) a batch from `take` or `pop`. */
-  confirm(metric: string, batch: FlatPoints | Point[]): void {
-    const flat = batch instanceof Float64Array ? batch : this.popped.get(batch);
+  /** The writer finished (or gave up on) a batch from `take`. */
+  confirm(metric: string, batch: FlatPoints): void {
     const m = this.entries.get(metric);
-    if (!m?.inflight || !flat) return;
-    const i = m.inflight.indexOf(flat);
+    if (!m?.inflight) return;
+    const i = m.inflight.indexOf(batch);
     if (i >= 0) m.inflight.splice(i, 1);
     if (m.inflight.length === 0) {
       m.inflight = undefined;

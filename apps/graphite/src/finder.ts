@@ -107,24 +107,31 @@ export class Finder {
    * node name (what find_view does). A path can be reported as a branch and as a leaf.
    */
   async find(pattern: string): Promise<Node[]> {
-    // a tagged series is looked up at its hashed location, like graphite-web's finder does
-    if (pattern.includes(';') && !pattern.startsWith('_tagged.')) return this.findTagged(pattern);
     const found = new Map<string, Node>();
-    const add = (n: Node) => {
+    await this.collect(pattern, false, (n) => {
       const key = `${n.path}\0${n.isLeaf ? 1 : 0}`;
       if (!found.has(key)) found.set(key, n);
-    };
+    });
+    // graphite-web leaves equal names in directory-listing order, which differs from one file
+    // system to the next; we break those ties by path so answers are reproducible
+    return [...found.values()].sort((a, b) => cmp(a.name, b.name) || cmp(a.path, b.path));
+  }
+
+  /** Every node matching the pattern, from the disk and the cache, unsorted (may repeat). */
+  private async collect(pattern: string, optimistic: boolean, add: (n: Node) => void): Promise<void> {
+    // a tagged series is looked up at its hashed location, like graphite-web's finder does
+    if (pattern.includes(';') && !pattern.startsWith('_tagged.')) {
+      for (const n of await this.findTagged(pattern)) add(n);
+      return;
+    }
     // braces spanning dots must be expanded over the whole pattern first
     const patterns = /\{[^}]*\.[^}]*\}/.test(pattern) ? expandBraces(pattern) : [pattern];
     for (const p of patterns) {
       const nodes = splitPattern(p);
       if (nodes.some((n) => n === '')) continue;
-      for (const n of await this.walk(this.root, [], nodes)) add(n);
+      for (const n of await this.walk(this.root, [], nodes, optimistic)) add(n);
       this.matchCached(nodes, add);
     }
-    // graphite-web leaves equal names in directory-listing order, which differs from one file
-    // system to the next; we break those ties by path so answers are reproducible
-    return [...found.values()].sort((a, b) => cmp(a.name, b.name) || cmp(a.path, b.path));
   }
 
   private async findTagged(raw: string): Promise<Node[]> {
@@ -145,22 +152,14 @@ export class Finder {
    * drops what is missing. Saves two stats per series on every render.
    */
   async leafCandidates(pattern: string): Promise<string[]> {
-    if (pattern.includes(';') && !pattern.startsWith('_tagged.'))
-      return (await this.findTagged(pattern)).map((n) => n.path);
     const out = new Set<string>();
-    const patterns = /\{[^}]*\.[^}]*\}/.test(pattern) ? expandBraces(pattern) : [pattern];
-    for (const p of patterns) {
-      const nodes = splitPattern(p);
-      if (nodes.some((n) => n === '')) continue;
-      for (const n of await this.walk(this.root, [], nodes, true)) if (n.isLeaf) out.add(n.path);
-      this.matchCached(nodes, (n) => {
-        if (n.isLeaf) out.add(n.path);
-      });
-    }
+    await this.collect(pattern, true, (n) => {
+      if (n.isLeaf) out.add(n.path);
+    });
     return [...out];
   }
 
-  private async walk(dir: string, prefix: string[], nodes: string[], optimistic = false): Promise<Node[]> {
+  private async walk(dir: string, prefix: string[], nodes: string[], optimistic: boolean): Promise<Node[]> {
     const [node, ...rest] = nodes;
     const last = rest.length === 0;
     if (!hasWildcards(node)) {

@@ -3,7 +3,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { registerUi } from '@appliance/web-ui/server';
-import { WhisperError, fetch as whisperFetch, info as whisperInfo } from '@appliance/whisper';
+import { WhisperError, info as whisperInfo } from '@appliance/whisper';
 import type { FastifyInstance } from 'fastify';
 import { type Logger, pino } from 'pino';
 import { MetricCache } from './cache.js';
@@ -128,9 +128,6 @@ export async function startGraphite(opts: GraphiteOptions): Promise<GraphiteServ
         if (e instanceof WhisperError && e.code === 'NOT_FOUND') return null;
         throw e;
       }
-    },
-    async fetch(file, from, until, now) {
-      return whisperFetch(file, from, until, now);
     },
   };
   const storage = new GraphiteStorage(root, cache, finder, tagdb, reader, getRules);

@@ -8,7 +8,7 @@ import type { Finder } from './finder.js';
 import { MetricNameError, parseMetric, resolveUnder } from './names.js';
 import { creationFor, type StorageRules } from './schemas.js';
 import type { TagDb } from './tagdb.js';
-import type { FetchResult, FileInfo } from './whisper-io.js';
+import type { FileInfo } from './whisper-io.js';
 import { fetchWindow, mergeWithCache } from './whisper-window.js';
 
 /** Files read per event-loop turn by a render (bounds how long a cold read blocks ingest). */
@@ -16,7 +16,6 @@ const READ_CHUNK = 64;
 
 export interface WhisperReader {
   info(file: string): Promise<FileInfo | null>;
-  fetch(file: string, from: number, until: number, now: number): Promise<FetchResult | null>;
 }
 
 /** One file's info and fetch from one header read: `info === null` is "not on disk". */
@@ -43,10 +42,6 @@ export class GraphiteStorage implements Storage {
 
   findLeaves(pattern: string): Promise<string[]> {
     return this.finder.leafCandidates(pattern);
-  }
-
-  async fetchOne(metric: string, from: number, until: number, now: number): Promise<StoredSeries | null> {
-    return (await this.fetchMetrics([metric], from, until, now))[0];
   }
 
   async fetch(paths: string[], from: number, until: number, now: number): Promise<StoredSeries[]> {
@@ -95,7 +90,6 @@ export class GraphiteStorage implements Storage {
    * was ~30% of a 200-series render), in chunks so receivers still run between them.
    */
   private async readMany(files: string[], from: number, until: number, now: number): Promise<ReadItem[]> {
-    if (files.length <= READ_CHUNK) return fetchManyPackedSync(files, from, until, now);
     const out: ReadItem[] = [];
     for (let i = 0; i < files.length; i += READ_CHUNK) {
       if (i > 0) await new Promise<void>((resolve) => setImmediate(resolve));

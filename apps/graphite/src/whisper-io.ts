@@ -17,13 +17,6 @@ export interface FileInfo {
   archives: Array<{ secondsPerPoint: number; points: number; retention: number }>;
 }
 
-export interface FetchResult {
-  fromTime: number;
-  untilTime: number;
-  step: number;
-  values: (number | null)[];
-}
-
 /** One writer job: create the file if asked (and missing), then one updateMany. */
 export interface WriteJob {
   file: string;

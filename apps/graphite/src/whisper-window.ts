@@ -1,6 +1,7 @@
 // whisper.fetch's choice of archive and window, for series that only exist in the cache so far
 // (and for merging cached points into a fetch result the way graphite-web does).
 
+import type { PackedValues } from '@appliance/render-engine';
 import type { ArchiveSpec } from './retention.js';
 
 export interface FetchWindow {
@@ -32,18 +33,12 @@ export function fetchWindow(
   return { fromTime: fromInterval, untilTime: untilInterval, step };
 }
 
-/** Fetched values as columns (render-engine's PackedValues): data[i] unless nulls[i] is 1. */
-export interface Column {
-  data: Float64Array;
-  nulls: Uint8Array;
-}
-
 /** graphite-web's readers.utils.merge_with_cache, into a packed column. */
 export function mergeWithCache(
   cached: Array<[number, number]>,
   start: number,
   step: number,
-  values: Column,
+  values: PackedValues,
   func: string,
   rawStep: number,
 ): void {

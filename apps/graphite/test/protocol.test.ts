@@ -87,10 +87,15 @@ describe('ingest pipeline', () => {
       [1, 9],
       [2, 2],
     ]);
-    const popped = cache.pop('a');
+    const taken = cache.take('a');
+    expect([...taken]).toEqual([1, 9, 2, 2]);
     expect(cache.size).toBe(1);
-    expect(cache.get('a')).toEqual(popped);
-    cache.confirm('a', popped);
+    // in flight to the writer, the points stay readable until confirmed
+    expect(cache.get('a')).toEqual([
+      [1, 9],
+      [2, 2],
+    ]);
+    cache.confirm('a', taken);
     expect(cache.get('a')).toEqual([]);
   });
 

@@ -4,17 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { handleRender, parseTarget, TargetParseError } from '../src/index.js';
 import { MemoryStorage } from './helpers/memory-storage.js';
-
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from './helpers/prng.js';
 
 const TOKENS = [
   'a',

@@ -5,23 +5,12 @@
 import { describe, expect, it } from 'vitest';
 import { AGG_FUNCS, aggregateColumns, forEachRow, xffValues } from '../src/functions/helpers.js';
 import { type PackedValues, Series, type Value } from '../src/series.js';
+import { prng } from './helpers/prng.js';
 
 function pack(values: Value[]): PackedValues {
   return {
     data: Float64Array.from(values, (v) => v ?? 0),
     nulls: Uint8Array.from(values, (v) => (v === null ? 1 : 0)),
-  };
-}
-
-/** A small seeded PRNG (mulberry32) so failures reproduce. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
 
@@ -70,7 +59,7 @@ describe('packed series', () => {
   });
 
   it('consolidate like boxed ones, without boxing the column for good', () => {
-    const r = rng(3);
+    const r = prng(3);
     for (const func of ['average', 'sum', 'min', 'max', 'first', 'last', 'avg_zero']) {
       for (const vpp of [1, 2, 3, 7]) {
         const vals = randomValues(r, 50);
@@ -89,7 +78,7 @@ describe('packed series', () => {
   });
 
   it('aggregate column-wise to the same floats as the row-wise functions', () => {
-    const r = rng(11);
+    const r = prng(11);
     for (let round = 0; round < 200; round++) {
       const n = 1 + Math.floor(r() * 6);
       const lists = Array.from({ length: n }, () => randomValues(r, 1 + Math.floor(r() * 30)));
