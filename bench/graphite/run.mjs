@@ -227,6 +227,10 @@ function untilOnDisk(whisperDir, n, ts, base, timeoutMs) {
   });
 }
 
+async function writerStats(http) {
+  return (await fetch(`http://127.0.0.1:${http}/health`).then((x) => x.json())).writer;
+}
+
 async function untilCommitted(http, expected) {
   for (;;) {
     const r = await fetch(`http://127.0.0.1:${http}/health`).then((x) => x.json());
@@ -250,6 +254,7 @@ async function runOne(kind, n, points) {
     // 2. sustained: points/s from the first byte sent until the newest point of every metric
     // is in its file
     const chunks = stream(n, points, now);
+    const w1 = d.http ? await writerStats(d.http) : null;
     const c1 = d.cpu();
     const t1 = performance.now();
     // ours also reports when its writer committed every point (/health), which shows how much
@@ -262,6 +267,7 @@ async function runOne(kind, n, points) {
     await untilOnDisk(d.whisperDir, n, now - 10, points - 1, 1_800_000);
     const totalMs = performance.now() - t1;
     const c2 = d.cpu();
+    const w2 = d.http ? await writerStats(d.http) : null;
     // 3. latency (5 samples, median)
     const file = fileOf(d.whisperDir, 1);
     const visible = [];
@@ -306,6 +312,10 @@ async function runOne(kind, n, points) {
       committedSeconds: committed ? (await committed) / 1000 : null,
       // daemon CPU (all threads) per point in the sustained phase: less noisy than wall time
       cpuMicrosPerPoint: ((c2 - c1) * 1e6) / (n * points),
+      // ours: points per whisper update in that phase (how well the cache batched them)
+      pointsPerUpdate: w1
+        ? (w2.committedPoints - w1.committedPoints) / (w2.updateOperations - w1.updateOperations)
+        : null,
       peakRssMB: rss / 2 ** 20,
       visibleMs: median(visible),
       onDiskMs: median(onDisk),
@@ -342,19 +352,19 @@ if (!saved && !(IMPLS.includes('ours') && IMPLS.includes('carbon'))) {
 const fmt = (x, d = 0) => (x === null || x === undefined ? 'n/a' : x.toFixed(d));
 let md = `# graphite: ours vs carbon-cache 1.1.7\n\nSame run, same machine (load average ${load.join(' ')} at the end), docker-graphite-statsd schemas, sparse files, limits off, plaintext TCP.\n\n`;
 md +=
-  '| metrics | points | impl | files created in s | sustained points/s (to disk) | ratio | daemon CPU us/point | peak RSS MB | visible ms | on disk ms |\n';
-md += '|---|---|---|---|---|---|---|---|---|---|\n';
+  '| metrics | points | impl | files created in s | sustained points/s (to disk) | ratio | daemon CPU us/point | points/update | peak RSS MB | visible ms | on disk ms |\n';
+md += '|---|---|---|---|---|---|---|---|---|---|---|\n';
 for (const n of sizes) {
   const o = results.find((r) => r.kind === 'ours' && r.metrics === n);
   const c = results.find((r) => r.kind === 'carbon' && r.metrics === n);
   for (const r of [o, c]) {
     md += `| ${n} | ${r.points} | ${r.kind === 'ours' ? 'ours' : 'carbon-cache'} | ${fmt(r.createSeconds, 1)} | ${fmt(r.pointsPerSecond)} | ${
       r.kind === 'ours' ? `${fmt(o.pointsPerSecond / c.pointsPerSecond, 2)}x` : '1x'
-    } | ${fmt(r.cpuMicrosPerPoint, 1)} | ${fmt(r.peakRssMB)} | ${fmt(r.visibleMs, 1)} | ${fmt(r.onDiskMs, 1)} |\n`;
+    } | ${fmt(r.cpuMicrosPerPoint, 1)} | ${fmt(r.pointsPerUpdate, 1)} | ${fmt(r.peakRssMB)} | ${fmt(r.visibleMs, 1)} | ${fmt(r.onDiskMs, 1)} |\n`;
   }
 }
 md +=
-  '\n"sustained": from the first byte until every metric\'s newest point is in its file (poll.mjs). "daemon CPU": user + system time of the daemon (all threads) in that phase, per point. "visible": until /render returns the point (ours serves it from the cache; carbon-cache has no HTTP API, graphite-web would need carbonlink). "on disk": until the whisper file holds it.\n';
+  '\n"sustained": from the first byte until every metric\'s newest point is in its file (poll.mjs). "daemon CPU": user + system time of the daemon (all threads) in that phase, per point. "points/update": points per whisper update in that phase (ours, from its writer counters; carbon-cache self-metrics are off in this run). "visible": until /render returns the point (ours serves it from the cache; carbon-cache has no HTTP API, graphite-web would need carbonlink). "on disk": until the whisper file holds it.\n';
 mkdirSync(join(here, '..', 'results'), { recursive: true });
 writeFileSync(join(here, '..', 'results', 'graphite.md'), md);
 if (!saved) {

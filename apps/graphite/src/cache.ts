@@ -49,6 +49,11 @@ export class MetricCache {
   private slab = new Float64Array(SLAB);
   private slabUsed = 0;
   readonly stats: CacheStats = { overflow: 0, queries: 0 };
+  /**
+   * Called when a metric with nothing cached (no pending points, no batch in flight) gets a
+   * point: about once per metric and write lap, where a listener runs for every batch.
+   */
+  onPending?: (metric: string) => void;
 
   constructor(
     readonly maxSize: number = Infinity,
@@ -111,9 +116,12 @@ export class MetricCache {
         m = { ts: [t], vals: [p[1]], n: 1, sorted: true, idleLaps: 0, inflight: undefined };
         this.entries.set(metric, m);
         this._metrics++;
+        this.onPending?.(metric);
       } else {
-        if (m.n === 0) this._metrics++;
-        else if (t < m.ts[m.n - 1]) m.sorted = false;
+        if (m.n === 0) {
+          this._metrics++;
+          if (m.inflight === undefined) this.onPending?.(metric);
+        } else if (t < m.ts[m.n - 1]) m.sorted = false;
         if (m.n < m.ts.length) {
           m.ts[m.n] = t;
           m.vals[m.n] = p[1];
@@ -244,6 +252,11 @@ export class MetricCache {
       m.inflight = undefined;
       this._inflight--;
     }
+  }
+
+  /** Does the metric have points not handed to the writer yet? */
+  hasPending(metric: string): boolean {
+    return (this.entries.get(metric)?.n ?? 0) > 0;
   }
 
   /** All not-yet-durable points of a metric, in-flight first, pending last (pending wins). */

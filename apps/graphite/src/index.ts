@@ -108,12 +108,16 @@ export async function startGraphite(opts: GraphiteOptions): Promise<GraphiteServ
     },
     log,
   );
-  writer.onSettled = (metric) => unwritten.delete(metric);
   // a name the writer has not written yet may have no file: the finder lists it from here (and
-  // de-duplicates it against the disk), so no stat per new name on the main thread
-  cache.subscribe((metric) => {
+  // de-duplicates it against the disk), so no stat per new name on the main thread. Checked
+  // when a metric's cache entry goes from idle to pending; a metric whose create was refused
+  // stays listed while more of its points wait.
+  cache.onPending = (metric) => {
     if (!metric.includes(';') && !writer.isKnown(metric)) unwritten.add(metric);
-  });
+  };
+  writer.onSettled = (metric) => {
+    if (writer.isKnown(metric) || !cache.hasPending(metric)) unwritten.delete(metric);
+  };
 
   const finder = new Finder(
     root,

@@ -116,6 +116,28 @@ describe('ingest pipeline', () => {
     ]);
   });
 
+  it('onPending: once when an idle metric gets points, not while points wait or are in flight', () => {
+    const { cache, ingest } = make();
+    const seen: string[] = [];
+    cache.onPending = (m) => seen.push(m);
+    ingest.accept([
+      ['a', 1, 1],
+      ['a', 2, 1],
+      ['b', 1, 1],
+    ]);
+    ingest.accept([['a', 3, 1]]); // still pending
+    expect(seen).toEqual(['a', 'b']);
+    const batch = cache.take('a');
+    expect(cache.hasPending('a')).toBe(false);
+    ingest.accept([['a', 4, 1]]); // a batch is in flight: not idle
+    expect(seen).toEqual(['a', 'b']);
+    expect(cache.hasPending('a')).toBe(true);
+    cache.confirm('a', batch);
+    cache.confirm('a', cache.take('a'));
+    ingest.accept([['a', 5, 1]]); // idle again
+    expect(seen).toEqual(['a', 'b', 'a']);
+  });
+
   it('sorted write order: biggest queues first', () => {
     const { cache, ingest } = make();
     ingest.accept([
