@@ -129,8 +129,12 @@ export class Finder {
     for (const p of patterns) {
       const nodes = splitPattern(p);
       if (nodes.some((n) => n === '')) continue;
+      // the cache's names are taken before the disk walk: a name leaves that list only once its
+      // file exists, so a file created during the walk is still found in one of the two
+      const cached: Node[] = [];
+      this.matchCached(nodes, (n) => cached.push(n));
       for (const n of await this.walk(this.root, [], nodes, optimistic)) add(n);
-      this.matchCached(nodes, add);
+      for (const n of cached) add(n);
     }
   }
 
