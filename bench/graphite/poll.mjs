@@ -16,7 +16,7 @@ import { join } from 'node:path';
 const [whisperDir, n, ts, base, timeoutMs] = [process.argv[2], ...process.argv.slice(3, 7).map(Number)];
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const fileOf = (m) => join(whisperDir, 'bench', `host${m % 100}`, `metric${m}.wsp`);
-const buf = Buffer.alloc(4096);
+const buf = Buffer.alloc(28);
 
 /** Read len bytes at pos into buf; false when the file is shorter. */
 function pread(fd, len, pos) {
@@ -32,11 +32,8 @@ function done(m) {
   }
   try {
     // metadata (16 bytes: aggregation, max retention, xff, archive count), then per archive
-    // offset, seconds per point, points; archive 0 starts right after the header
-    if (!pread(fd, 64, 0)) return false;
-    const count = buf.readUInt32BE(12);
-    if (count < 1 || 16 + 12 * count + 12 > buf.length) return false;
-    if (16 + 12 * count + 12 > 64 && !pread(fd, 16 + 12 * count + 12, 0)) return false;
+    // offset, seconds per point, points: only archive 0's entry is needed
+    if (!pread(fd, 28, 0) || buf.readUInt32BE(12) < 1) return false;
     const offset = buf.readUInt32BE(16);
     const step = buf.readUInt32BE(20);
     const points = buf.readUInt32BE(24);

@@ -233,8 +233,7 @@ async function writerStats(http) {
 
 async function untilCommitted(http, expected) {
   for (;;) {
-    const r = await fetch(`http://127.0.0.1:${http}/health`).then((x) => x.json());
-    if (r.writer.committedPoints >= expected) return;
+    if ((await writerStats(http)).committedPoints >= expected) return;
     await sleep(20);
   }
 }
