@@ -7,7 +7,8 @@
 //      the first byte until every metric's newest point is in its whisper file (poll.mjs, a
 //      separate process reading the files in metric order) gives points/s written through to
 //      disk. Ours also reports when its writer committed everything (/health), the daemon's
-//      CPU time per point is read from /proc.
+//      CPU time per point is read from /proc. Run twice: first touch of the files' pages, then
+//      the same timestamps with new values on allocated pages (steady state).
 //   3. latency: one new point for an existing metric; time until it is visible (ours: /render,
 //      served from the cache) and until it is in the whisper file (both).
 // Peak RSS is sampled from /proc. Sizes: --sizes=10000,100000 (1M: --sizes=1000000; slow:
@@ -191,13 +192,14 @@ function send(port, chunks) {
   });
 }
 
-function stream(n, points, now) {
+/** points per metric at now - points*10 .. now - 10, metric m's j-th value j + (m % 7) + offset */
+function stream(n, points, now, offset = 0) {
   const chunks = [];
   let buf = '';
   for (let j = 0; j < points; j++) {
     const ts = now - (points - j) * 10;
     for (let m = 0; m < n; m++) {
-      buf += `bench.host${m % 100}.metric${m} ${j + (m % 7)} ${ts}\n`;
+      buf += `bench.host${m % 100}.metric${m} ${j + (m % 7) + offset} ${ts}\n`;
       if (buf.length > 1 << 16) {
         chunks.push(Buffer.from(buf));
         buf = '';
@@ -238,6 +240,37 @@ async function untilCommitted(http, expected) {
   }
 }
 
+/** One burst of `points` points per metric ending at `end` (see runOne, phase 2). */
+async function burst(d, n, points, end, offset) {
+  const chunks = stream(n, points, end, offset);
+  const w1 = d.http ? await writerStats(d.http) : null;
+  const c1 = d.cpu();
+  const t1 = performance.now();
+  // ours also reports when its writer committed every point (/health), which shows how much
+  // of the on-disk time is the poller's own delay
+  const committed = d.http
+    ? untilCommitted(d.http, w1.committedPoints + n * points).then(() => performance.now() - t1)
+    : null;
+  await send(d.port, chunks);
+  const sentMs = performance.now() - t1;
+  await untilOnDisk(d.whisperDir, n, end - 10, points - 1 + offset, 1_800_000);
+  const totalMs = performance.now() - t1;
+  const c2 = d.cpu();
+  const w2 = d.http ? await writerStats(d.http) : null;
+  return {
+    sendSeconds: sentMs / 1000,
+    totalSeconds: totalMs / 1000,
+    pointsPerSecond: (n * points) / (totalMs / 1000),
+    committedSeconds: committed ? (await committed) / 1000 : null,
+    // daemon CPU (all threads) per point in the burst: less noisy than wall time
+    cpuMicrosPerPoint: ((c2 - c1) * 1e6) / (n * points),
+    // ours: points per whisper update in the burst (how well the cache batched them)
+    pointsPerUpdate: w1
+      ? (w2.committedPoints - w1.committedPoints) / (w2.updateOperations - w1.updateOperations)
+      : null,
+  };
+}
+
 async function runOne(kind, n, points) {
   const dir = mkdtempSync(join(tmpdir(), `graphite-bench-${kind}-`));
   const start = kind === 'ours' ? startOurs : startCarbon;
@@ -250,23 +283,14 @@ async function runOne(kind, n, points) {
     await send(d.port, stream(n, 1, now - 3600));
     await untilOnDisk(d.whisperDir, n, now - 3610, 0, 1_800_000);
     const createSeconds = (performance.now() - t0) / 1000;
+    const createCpuSeconds = d.cpu() - c0;
     // 2. sustained: points/s from the first byte sent until the newest point of every metric
-    // is in its file
-    const chunks = stream(n, points, now);
-    const w1 = d.http ? await writerStats(d.http) : null;
-    const c1 = d.cpu();
-    const t1 = performance.now();
-    // ours also reports when its writer committed every point (/health), which shows how much
-    // of the on-disk time is the poller's own delay
-    const committed = d.http
-      ? untilCommitted(d.http, n + n * points).then(() => performance.now() - t1)
-      : null;
-    await send(d.port, chunks);
-    const sentMs = performance.now() - t1;
-    await untilOnDisk(d.whisperDir, n, now - 10, points - 1, 1_800_000);
-    const totalMs = performance.now() - t1;
-    const c2 = d.cpu();
-    const w2 = d.http ? await writerStats(d.http) : null;
+    // is in its file, twice. The first burst is the first data in the files' later pages: the
+    // kernel allocates each page of a sparse file on first touch, for both daemons alike. The
+    // second sends the same timestamps with new values: the same whisper work on pages already
+    // allocated and cached, as for a daemon that has been running for a while.
+    const first = await burst(d, n, points, now, 0);
+    const steady = await burst(d, n, points, now, 100);
     // 3. latency (5 samples, median)
     const file = fileOf(d.whisperDir, 1);
     const visible = [];
@@ -304,17 +328,9 @@ async function runOne(kind, n, points) {
       metrics: n,
       points: n * points,
       createSeconds,
-      createCpuSeconds: c1 - c0,
-      sendSeconds: sentMs / 1000,
-      totalSeconds: totalMs / 1000,
-      pointsPerSecond: (n * points) / (totalMs / 1000),
-      committedSeconds: committed ? (await committed) / 1000 : null,
-      // daemon CPU (all threads) per point in the sustained phase: less noisy than wall time
-      cpuMicrosPerPoint: ((c2 - c1) * 1e6) / (n * points),
-      // ours: points per whisper update in that phase (how well the cache batched them)
-      pointsPerUpdate: w1
-        ? (w2.committedPoints - w1.committedPoints) / (w2.updateOperations - w1.updateOperations)
-        : null,
+      createCpuSeconds,
+      ...first,
+      steady,
       peakRssMB: rss / 2 ** 20,
       visibleMs: median(visible),
       onDiskMs: median(onDisk),
@@ -351,19 +367,26 @@ if (!saved && !(IMPLS.includes('ours') && IMPLS.includes('carbon'))) {
 const fmt = (x, d = 0) => (x === null || x === undefined ? 'n/a' : x.toFixed(d));
 let md = `# graphite: ours vs carbon-cache 1.1.7\n\nSame run, same machine (load average ${load.join(' ')} at the end), docker-graphite-statsd schemas, sparse files, limits off, plaintext TCP.\n\n`;
 md +=
-  '| metrics | points | impl | files created in s | sustained points/s (to disk) | ratio | daemon CPU us/point | points/update | peak RSS MB | visible ms | on disk ms |\n';
-md += '|---|---|---|---|---|---|---|---|---|---|---|\n';
+  '| metrics | points | impl | files created in s | first burst points/s (to disk) | ratio | CPU us/point | points/update | steady points/s (to disk) | ratio | CPU us/point | points/update | peak RSS MB | visible ms | on disk ms |\n';
+md += '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n';
 for (const n of sizes) {
   const o = results.find((r) => r.kind === 'ours' && r.metrics === n);
   const c = results.find((r) => r.kind === 'carbon' && r.metrics === n);
+  const ratio = (r, x, y) =>
+    r.kind === 'ours' && x && y ? `${fmt(x.pointsPerSecond / y.pointsPerSecond, 2)}x` : '1x';
+  const cols = (r, b, x, y) =>
+    `${fmt(b?.pointsPerSecond)} | ${ratio(r, x, y)} | ${fmt(b?.cpuMicrosPerPoint, 1)} | ${fmt(b?.pointsPerUpdate, 1)}`;
   for (const r of [o, c]) {
-    md += `| ${n} | ${r.points} | ${r.kind === 'ours' ? 'ours' : 'carbon-cache'} | ${fmt(r.createSeconds, 1)} | ${fmt(r.pointsPerSecond)} | ${
-      r.kind === 'ours' ? `${fmt(o.pointsPerSecond / c.pointsPerSecond, 2)}x` : '1x'
-    } | ${fmt(r.cpuMicrosPerPoint, 1)} | ${fmt(r.pointsPerUpdate, 1)} | ${fmt(r.peakRssMB)} | ${fmt(r.visibleMs, 1)} | ${fmt(r.onDiskMs, 1)} |\n`;
+    md += `| ${n} | ${r.points} | ${r.kind === 'ours' ? 'ours' : 'carbon-cache'} | ${fmt(r.createSeconds, 1)} | ${cols(r, r, o, c)} | ${cols(
+      r,
+      r.steady,
+      o.steady,
+      c.steady,
+    )} | ${fmt(r.peakRssMB)} | ${fmt(r.visibleMs, 1)} | ${fmt(r.onDiskMs, 1)} |\n`;
   }
 }
 md +=
-  '\n"sustained": from the first byte until every metric\'s newest point is in its file (poll.mjs). "daemon CPU": user + system time of the daemon (all threads) in that phase, per point. "points/update": points per whisper update in that phase (ours, from its writer counters; carbon-cache self-metrics are off in this run). "visible": until /render returns the point (ours serves it from the cache; carbon-cache has no HTTP API, graphite-web would need carbonlink). "on disk": until the whisper file holds it.\n';
+  '\n"first burst": from the first byte until every metric\'s newest point is in its file (poll.mjs), the first data in the files\' later pages (allocated by the kernel on first touch). "steady": the same timestamps again with new values, on allocated pages. "CPU": user + system time of the daemon (all threads) in that burst, per point. "points/update": points per whisper update in that burst (ours, from its writer counters; carbon-cache self-metrics are off in this run). "visible": until /render returns the point (ours serves it from the cache; carbon-cache has no HTTP API, graphite-web would need carbonlink). "on disk": until the whisper file holds it.\n';
 mkdirSync(join(here, '..', 'results'), { recursive: true });
 writeFileSync(join(here, '..', 'results', 'graphite.md'), md);
 if (!saved) {

@@ -84,67 +84,103 @@ export class MetricCache {
     return () => this.fullListeners.delete(fn);
   }
 
+  /**
+   * Called after every store that accepted points (the writer's wake-up): once per received
+   * batch, where listeners run once per metric of it.
+   */
+  onStored?: () => void;
+
   /** Store a batch for one metric; returns the points accepted (same timestamp: last wins). */
   store(metric: string, points: Point[]): number {
-    let m = this.entries.get(metric);
     // the listeners get `points` itself unless some were refused
     let accepted: Point[] | undefined;
     for (let i = 0; i < points.length; i++) {
       const p = points[i];
-      const t = p[0];
-      if (m !== undefined && m.n > 0) {
-        const n = m.n;
-        if (t <= m.ts[n - 1]) {
-          // not after the newest: an existing timestamp is overwritten (searched from the end,
-          // where repeats are), anything else is an out-of-order new point
-          let j = n - 1;
-          while (j >= 0 && m.ts[j] !== t) j--;
-          if (j >= 0) {
-            m.vals[j] = p[1];
-            accepted?.push(p);
-            continue;
-          }
-        }
-      }
-      if (this._size >= this.maxSize) {
-        this.stats.overflow++;
-        this.setFull(true);
-        accepted ??= points.slice(0, i);
-        continue;
-      }
-      if (m === undefined) {
-        m = { ts: [t], vals: [p[1]], n: 1, sorted: true, idleLaps: 0, inflight: undefined };
-        this.entries.set(metric, m);
-        this._metrics++;
-        this.onPending?.(metric);
-      } else {
-        if (m.n === 0) {
-          this._metrics++;
-          if (m.inflight === undefined) this.onPending?.(metric);
-        } else if (t < m.ts[m.n - 1]) m.sorted = false;
-        if (m.n < m.ts.length) {
-          m.ts[m.n] = t;
-          m.vals[m.n] = p[1];
-        } else {
-          m.ts.push(t);
-          m.vals.push(p[1]);
-        }
-        m.n++;
-      }
-      this._size++;
-      accepted?.push(p);
+      if (this.storePoint(metric, p[0], p[1])) accepted?.push(p);
+      else accepted ??= points.slice(0, i);
     }
     const out = accepted ?? points;
-    if (out.length && this.listeners.size) {
-      for (const l of this.listeners) {
-        try {
-          l(metric, out);
-        } catch {
-          // a listener's failure must not affect ingestion
+    if (out.length) {
+      if (this.listeners.size) this.notify(metric, out);
+      this.onStored?.();
+    }
+    return out.length;
+  }
+
+  /**
+   * Store the points (metrics[i], ts[i], vals[i]) for i < n, as `store` would one by one; returns
+   * the number accepted. The receivers' path: no array per point, one lookup per point, and the
+   * points are grouped per metric only when someone listens.
+   */
+  storeMany(metrics: readonly string[], ts: ArrayLike<number>, vals: ArrayLike<number>, n: number): number {
+    const grouped = this.listeners.size ? new Map<string, Point[]>() : undefined;
+    let accepted = 0;
+    for (let i = 0; i < n; i++) {
+      const metric = metrics[i];
+      if (!this.storePoint(metric, ts[i], vals[i])) continue;
+      accepted++;
+      if (grouped) {
+        const g = grouped.get(metric);
+        if (g) g.push([ts[i], vals[i]]);
+        else grouped.set(metric, [[ts[i], vals[i]]]);
+      }
+    }
+    if (grouped) for (const [metric, pts] of grouped) this.notify(metric, pts);
+    if (accepted) this.onStored?.();
+    return accepted;
+  }
+
+  /** One point into its metric's entry; false when refused (MAX_CACHE_SIZE reached). */
+  private storePoint(metric: string, t: number, v: number): boolean {
+    const m = this.entries.get(metric);
+    if (m !== undefined && m.n > 0) {
+      const n = m.n;
+      if (t <= m.ts[n - 1]) {
+        // not after the newest: an existing timestamp is overwritten (searched from the end,
+        // where repeats are), anything else is an out-of-order new point
+        let j = n - 1;
+        while (j >= 0 && m.ts[j] !== t) j--;
+        if (j >= 0) {
+          m.vals[j] = v;
+          return true;
         }
       }
     }
-    return out.length;
+    if (this._size >= this.maxSize) {
+      this.stats.overflow++;
+      this.setFull(true);
+      return false;
+    }
+    if (m === undefined) {
+      this.entries.set(metric, { ts: [t], vals: [v], n: 1, sorted: true, idleLaps: 0, inflight: undefined });
+      this._metrics++;
+      this.onPending?.(metric);
+    } else {
+      if (m.n === 0) {
+        this._metrics++;
+        if (m.inflight === undefined) this.onPending?.(metric);
+      } else if (t < m.ts[m.n - 1]) m.sorted = false;
+      if (m.n < m.ts.length) {
+        m.ts[m.n] = t;
+        m.vals[m.n] = v;
+      } else {
+        m.ts.push(t);
+        m.vals.push(v);
+      }
+      m.n++;
+    }
+    this._size++;
+    return true;
+  }
+
+  private notify(metric: string, points: Point[]): void {
+    for (const l of this.listeners) {
+      try {
+        l(metric, points);
+      } catch {
+        // a listener's failure must not affect ingestion
+      }
+    }
   }
 
   private setFull(full: boolean): void {

@@ -170,7 +170,7 @@ export async function startGraphite(opts: GraphiteOptions): Promise<GraphiteServ
   if (opts.ui !== false) await registerUi(app, { dbPath, subscribe: (l) => cache.subscribe(l) });
 
   writer.start();
-  cache.subscribe(() => writer.poke());
+  cache.onStored = () => writer.poke();
   instr.start();
   const listeners: Listening[] = [];
   const result: Partial<GraphiteServer> = {};

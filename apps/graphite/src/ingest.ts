@@ -1,9 +1,9 @@
 // The path every received datapoint takes (carbon's metricReceived + the cache pipeline):
 // NaN dropped, timestamp -1 means now, MIN_TIMESTAMP_RESOLUTION rounding, name validation and
-// normalisation, then the cache. Receivers hand whole batches in so listeners see batches.
+// normalisation, then the cache. Receivers hand whole batches in (one per read from a socket).
 
 import type { Logger } from 'pino';
-import type { MetricCache, Point } from './cache.js';
+import type { MetricCache } from './cache.js';
 import { MetricNameError, parseMetric } from './names.js';
 
 export interface IngestStats {
@@ -24,6 +24,9 @@ export interface IngestOptions {
   onTagged?: (metric: string, tags: Record<string, string>) => void;
   now?: () => number;
 }
+
+/** Batch arrays up to this length are kept for the next batch. */
+const BATCH_KEEP = 1 << 16;
 
 export class Ingest {
   readonly stats: IngestStats = { metricsReceived: 0, invalidLines: 0, invalidNames: 0, nanDropped: 0 };
@@ -66,8 +69,14 @@ export class Ingest {
     return name;
   }
 
-  /** The batch being collected by `add`, grouped per metric for the cache and its listeners. */
-  private batch = new Map<string, Point[]>();
+  /**
+   * The batch being collected by `add`, as parallel arrays (no object per point), reused from
+   * one flush to the next; `flush` hands it to the cache.
+   */
+  private batchMetrics: string[] = [];
+  private batchTs: number[] = [];
+  private batchVals: number[] = [];
+  private batchSize = 0;
 
   /** One received point into the current batch; `flush` hands the batch to the cache. */
   add(raw: string, ts: number, value: number): void {
@@ -95,19 +104,25 @@ export class Ingest {
     const res = this.opts.minTimestampResolution;
     if (res > 0) ts = Math.floor(Math.trunc(ts) / res) * res;
     this.stats.metricsReceived++;
-    const list = this.batch.get(metric);
-    if (list) list.push([ts, value]);
-    else this.batch.set(metric, [[ts, value]]);
+    const i = this.batchSize++;
+    this.batchMetrics[i] = metric;
+    this.batchTs[i] = ts;
+    this.batchVals[i] = value;
   }
 
   /** Store the batch collected by `add`; returns the number of points that entered the cache. */
   flush(): number {
-    const batch = this.batch;
-    if (batch.size === 0) return 0;
-    this.batch = new Map();
-    let n = 0;
-    for (const [metric, pts] of batch) n += this.opts.cache.store(metric, pts);
-    return n;
+    const n = this.batchSize;
+    if (n === 0) return 0;
+    this.batchSize = 0;
+    const stored = this.opts.cache.storeMany(this.batchMetrics, this.batchTs, this.batchVals, n);
+    // a one-off huge batch (a big pickle frame) should not pin its arrays
+    if (n > BATCH_KEEP) {
+      this.batchMetrics = [];
+      this.batchTs = [];
+      this.batchVals = [];
+    }
+    return stored;
   }
 
   /** Returns the number of points that entered the cache. */

@@ -102,40 +102,50 @@ export async function startLineTcp(ctx: Ctx, host: string, port: number): Promis
       resolved: (metric, ts, value) => ctx.ingest.addResolved(metric, ts, value),
       invalid: (line) => logInvalid(ctx, peer, line),
     };
-    let rest: Buffer | undefined;
-    sock.on('data', (chunk: Buffer) => {
-      const buf = rest ? Buffer.concat([rest, chunk]) : chunk;
-      const last = buf.lastIndexOf(0x0a);
-      if (last < 0) {
-        rest = buf;
-        if (buf.length > MAX_LINE_LENGTH) {
-          ctx.stats.droppedConnections++;
-          ctx.log.warn(`line longer than ${MAX_LINE_LENGTH} bytes from ${peer}, dropping connection`);
-          sock.destroy();
-        }
-        return;
-      }
-      rest = last + 1 < buf.length ? Buffer.from(buf.subarray(last + 1)) : undefined;
+    const tooLong = () => {
+      // Twisted drops the connection; what was parsed before this line is kept
+      ctx.stats.droppedConnections++;
+      ctx.log.warn(`line longer than ${MAX_LINE_LENGTH} bytes from ${peer}, dropping connection`);
+      ctx.ingest.flush();
+      sock.destroy();
+    };
+    /** Parse the complete lines in b[s, last] (b[last] is a newline); false if one was too long. */
+    const lines = (b: Buffer, s0: number, last: number): boolean => {
       // lines are parsed from the bytes (line-protocol.ts); Twisted's limit counts bytes too
-      for (let s = 0; s <= last; ) {
-        let e = buf.indexOf(0x0a, s);
+      for (let s = s0; s <= last; ) {
+        let e = b.indexOf(0x0a, s);
         if (e < 0 || e > last) e = last;
-        if (e - s > MAX_LINE_LENGTH) {
-          // Twisted drops the connection; what was parsed before this line is kept
-          ctx.stats.droppedConnections++;
-          ctx.log.warn(`line longer than ${MAX_LINE_LENGTH} bytes from ${peer}, dropping connection`);
-          ctx.ingest.flush();
-          sock.destroy();
-          return;
-        }
-        parseLineBytes(buf, s, e, sink, names);
+        if (e - s > MAX_LINE_LENGTH) return false;
+        parseLineBytes(b, s, e, sink, names);
         s = e + 1;
       }
-      ctx.ingest.flush();
-      if (rest && rest.length > MAX_LINE_LENGTH) {
-        ctx.stats.droppedConnections++;
-        sock.destroy();
+      return true;
+    };
+    /** the unfinished line at the end of the previous chunk */
+    let rest: Buffer | undefined;
+    sock.on('data', (chunk: Buffer) => {
+      let from = 0;
+      if (rest) {
+        // finish that line on its own, rather than copying the whole chunk behind it
+        const nl = chunk.indexOf(0x0a);
+        const head = Buffer.concat([rest, nl < 0 ? chunk : chunk.subarray(0, nl + 1)]);
+        if (nl < 0) {
+          rest = head;
+          if (head.length > MAX_LINE_LENGTH) tooLong();
+          return;
+        }
+        rest = undefined;
+        if (!lines(head, 0, head.length - 1)) return tooLong();
+        from = nl + 1;
       }
+      const last = chunk.lastIndexOf(0x0a);
+      if (last >= from && !lines(chunk, from, last)) return tooLong();
+      const tail = Math.max(last + 1, from);
+      if (tail < chunk.length) {
+        rest = Buffer.from(chunk.subarray(tail));
+        if (rest.length > MAX_LINE_LENGTH) return tooLong();
+      }
+      ctx.ingest.flush();
     });
     sock.on('error', () => {});
     sock.on('close', () => {

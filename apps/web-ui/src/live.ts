@@ -57,6 +57,7 @@ function sameOrigin(req: IncomingMessage): boolean {
 export function registerLive(app: FastifyInstance, subscribe: Subscribe): void {
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD });
   const clients = new Set<Client>();
+  let unsubscribe: (() => void) | undefined;
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = (req.url ?? '').split('?')[0];
@@ -76,6 +77,9 @@ export function registerLive(app: FastifyInstance, subscribe: Subscribe): void {
   wss.on('connection', (socket: WebSocket) => {
     const client: Client = { socket, patterns: [], matchCache: new Map(), pending: new Map(), alive: true };
     clients.add(client);
+    // listen to the cache only while someone watches: with no listener the cache stores
+    // received points without grouping them per metric
+    unsubscribe ??= subscribe(onPoints);
     socket.on('pong', () => {
       client.alive = true;
     });
@@ -92,7 +96,13 @@ export function registerLive(app: FastifyInstance, subscribe: Subscribe): void {
       client.pending.clear();
     });
     socket.on('error', () => socket.terminate());
-    socket.on('close', () => clients.delete(client));
+    socket.on('close', () => {
+      clients.delete(client);
+      if (clients.size === 0) {
+        unsubscribe?.();
+        unsubscribe = undefined;
+      }
+    });
     socket.send(JSON.stringify({ type: 'hello', flushMs: FLUSH_MS }));
   });
 
@@ -106,7 +116,7 @@ export function registerLive(app: FastifyInstance, subscribe: Subscribe): void {
     return hit;
   };
 
-  const unsubscribe = subscribe((metric, points) => {
+  const onPoints = (metric: string, points: Array<[number, number]>) => {
     if (clients.size === 0 || typeof metric !== 'string' || !Array.isArray(points)) return;
     for (const client of clients) {
       if (client.patterns.length === 0 || !matches(client, metric)) continue;
@@ -114,7 +124,7 @@ export function registerLive(app: FastifyInstance, subscribe: Subscribe): void {
       if (list) list.push(...points);
       else client.pending.set(metric, points.slice());
     }
-  });
+  };
 
   const flush = setInterval(() => {
     for (const client of clients) {
@@ -144,7 +154,8 @@ export function registerLive(app: FastifyInstance, subscribe: Subscribe): void {
   app.addHook('preClose', async () => {
     clearInterval(flush);
     clearInterval(heartbeat);
-    unsubscribe();
+    unsubscribe?.();
+    unsubscribe = undefined;
     app.server.off('upgrade', onUpgrade);
     for (const client of clients) client.socket.terminate();
     clients.clear();

@@ -91,6 +91,28 @@ describe('live WebSocket', () => {
     same.ws.close();
   });
 
+  it('listens to the cache only while a client is connected', async () => {
+    const other = await startHarness();
+    try {
+      expect(other.listeners.size).toBe(0);
+      const a = await connect(other.url);
+      const b = await connect(other.url);
+      expect(other.listeners.size).toBe(1);
+      a.ws.close();
+      await new Promise((r) => a.ws.once('close', r));
+      await new Promise((r) => setTimeout(r, 100)); // the server has seen a's close by now
+      expect(other.listeners.size).toBe(1); // b still watches
+      b.ws.close();
+      await until(() => (other.listeners.size === 0 ? true : undefined));
+      const c = await connect(other.url);
+      expect(other.listeners.size).toBe(1);
+      c.ws.close();
+      await until(() => (other.listeners.size === 0 ? true : undefined));
+    } finally {
+      await other.close();
+    }
+  });
+
   it('closes open sockets and unsubscribes when the app closes', async () => {
     const other = await startHarness();
     const { ws } = await connect(other.url);
