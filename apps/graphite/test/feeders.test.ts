@@ -7,10 +7,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import { pino } from 'pino';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { type GraphiteServer, startGraphite } from '../src/index.js';
-import { freePort, sendTcp, waitFor, waitPort } from './helpers/refs.js';
+import type { GraphiteServer } from '../src/index.js';
+import { freePort, sendTcp, startTestGraphite, waitFor, waitPort } from './helpers/refs.js';
 
 let dir: string;
 let ours: GraphiteServer;
@@ -18,16 +17,12 @@ const children: ChildProcess[] = [];
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'graphite-feeders-'));
-  ours = await startGraphite({
+  ours = await startTestGraphite({
     storageDir: path.join(dir, 'whisper'),
     dbPath: path.join(dir, 'g.db'),
     linePort: 0,
-    udpPort: null,
     picklePort: 0,
     httpPort: 0,
-    ui: false,
-    logger: pino({ level: 'silent' }),
-    settings: { carbonMetricInterval: 0 },
   });
 });
 

@@ -6,11 +6,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { pino } from 'pino';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { type GraphiteServer, startGraphite } from '../src/index.js';
+import type { GraphiteServer } from '../src/index.js';
 import { MAX_LINE_LENGTH } from '../src/line-protocol.js';
-import { waitFor } from './helpers/refs.js';
+import { startTestGraphite, waitFor } from './helpers/refs.js';
 
 let dir: string;
 let g: GraphiteServer;
@@ -18,16 +17,10 @@ const seen = new Map<string, Array<[number, number]>>();
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'graphite-line-tcp-'));
-  g = await startGraphite({
+  g = await startTestGraphite({
     storageDir: path.join(dir, 'whisper'),
     dbPath: path.join(dir, 'g.db'),
     linePort: 0,
-    udpPort: null,
-    picklePort: null,
-    httpPort: null,
-    ui: false,
-    logger: pino({ level: 'silent' }),
-    settings: { carbonMetricInterval: 0 },
   });
   g.subscribe((metric, points) => {
     const list = seen.get(metric) ?? [];

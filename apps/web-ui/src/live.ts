@@ -117,7 +117,7 @@ export function registerLive(app: FastifyInstance, subscribe: Subscribe): void {
   };
 
   const onPoints = (metric: string, points: Array<[number, number]>) => {
-    if (clients.size === 0 || typeof metric !== 'string' || !Array.isArray(points)) return;
+    if (typeof metric !== 'string' || !Array.isArray(points)) return;
     for (const client of clients) {
       if (client.patterns.length === 0 || !matches(client, metric)) continue;
       const list = client.pending.get(metric);

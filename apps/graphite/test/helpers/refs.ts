@@ -5,9 +5,25 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { pino } from 'pino';
+import { type GraphiteOptions, type GraphiteServer, startGraphite } from '../../src/index.js';
 import { DEFAULT_AGGREGATION_CONF, DEFAULT_SCHEMAS_CONF } from '../../src/schemas.js';
 
 export const PY = '/usr/bin/python3';
+
+/** Our daemon for a test: only the listeners `opts` asks for, no UI, a silent log, no self-metrics. */
+export function startTestGraphite(opts: GraphiteOptions): Promise<GraphiteServer> {
+  return startGraphite({
+    linePort: null,
+    udpPort: null,
+    picklePort: null,
+    httpPort: null,
+    ui: false,
+    logger: pino({ level: 'silent' }),
+    ...opts,
+    settings: { carbonMetricInterval: 0, ...opts.settings },
+  });
+}
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
