@@ -93,7 +93,7 @@ export async function startGraphite(opts: GraphiteOptions): Promise<GraphiteServ
       }
     },
   });
-  const pool = new WritePool(settings.writerThreads);
+  const pool = new WritePool(settings.writerThreads, settings.writerNice);
   const writer = new Writer(
     root,
     cache,

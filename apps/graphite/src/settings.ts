@@ -22,6 +22,7 @@ export interface Settings {
   useFlowControl: boolean;
   writerThreads: number;
   writerConcurrency: number;
+  writerNice: number;
   /** graphite-web's DEFAULT_CACHE_DURATION: seconds a /render answer is reused when the request sets no cacheTimeout. */
   defaultCacheDuration: number;
 }
@@ -44,6 +45,8 @@ export const DEFAULT_SETTINGS: Settings = {
   // whisper I/O is mostly syscalls: one thread per core keeps several writes in flight
   writerThreads: Math.max(2, Math.min(8, os.availableParallelism())),
   writerConcurrency: 16,
+  // writer threads run at this nice value above the daemon's own: ingest first, see write-worker.ts
+  writerNice: 10,
   // graphite-web reuses answers only with memcache, which the docker image leaves off; 0 keeps
   // dashboards live (read-your-writes). A request's own cacheTimeout still turns caching on.
   defaultCacheDuration: 0,
@@ -64,6 +67,7 @@ const KEYS: Record<string, keyof Settings> = {
   USE_FLOW_CONTROL: 'useFlowControl',
   WRITER_THREADS: 'writerThreads',
   WRITER_CONCURRENCY: 'writerConcurrency',
+  WRITER_NICE: 'writerNice',
   DEFAULT_CACHE_DURATION: 'defaultCacheDuration',
 };
 

@@ -29,7 +29,11 @@ export class WritePool {
   private flushScheduled = false;
   private readonly url: URL;
 
-  constructor(threads: number) {
+  /** nice: added to the writer threads' scheduling priority (0: none), see write-worker.ts */
+  constructor(
+    threads: number,
+    private readonly nice = 0,
+  ) {
     // from dist/ the worker sits next to us; under vitest (src/*.ts) use the built copy
     const fromSource = import.meta.url.endsWith('.ts');
     this.url = new URL(fromSource ? '../dist/write-worker.js' : './write-worker.js', import.meta.url);
@@ -37,7 +41,11 @@ export class WritePool {
   }
 
   private spawn(): Slot {
-    const slot: Slot = { worker: new Worker(this.url), pending: new Map(), queue: [] };
+    const slot: Slot = {
+      worker: new Worker(this.url, { workerData: { nice: this.nice } }),
+      pending: new Map(),
+      queue: [],
+    };
     slot.worker.on('message', (m: WorkerReply) => {
       for (const r of m.results) {
         const cb = slot.pending.get(r.id);

@@ -1,9 +1,10 @@
 // Worker thread body: runs whisper's synchronous create/updateMany so the main thread (ingest
 // and HTTP) never waits for the disk. Jobs come in over the parent port, results go back.
 
-import { existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readlinkSync, renameSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { parentPort, threadId } from 'node:worker_threads';
+import { parentPort, threadId, workerData } from 'node:worker_threads';
 import { type AggregationMethod, createSync, updateManySync } from '@appliance/whisper';
 import type { WriteJob, WriteResult } from './whisper-io.js';
 
@@ -81,7 +82,24 @@ export function runJob(job: WriteJob, createAllowed: boolean): JobResult {
   }
 }
 
+/**
+ * Lower this thread's scheduling priority (Linux: a thread is a task with its own nice value).
+ * The writer then runs on what ingest leaves: during a burst the receivers keep a core to
+ * themselves instead of sharing it with the writers, and the writers still use every idle
+ * cycle. Best effort: nothing happens where threads cannot be told apart or reniced.
+ */
+function lowerPriority(nice: number): void {
+  if (!nice) return;
+  try {
+    const tid = Number(readlinkSync('/proc/thread-self').split('/')[2]);
+    if (Number.isInteger(tid) && tid > 0) os.setPriority(tid, nice);
+  } catch {
+    // not Linux, or not allowed: run at the process's priority
+  }
+}
+
 if (parentPort) {
+  lowerPriority(Number((workerData as { nice?: number } | null)?.nice ?? 0));
   const port = parentPort;
   port.on('message', (msg: WorkerRequest) => {
     const results: WorkerReply['results'] = [];

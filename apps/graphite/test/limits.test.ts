@@ -1,7 +1,7 @@
 // carbon's knobs: MAX_CREATES_PER_MINUTE drops points of metrics it may not create (counted),
 // MAX_CACHE_SIZE bounds memory (overflow counted) without hurting the daemon.
 
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
@@ -97,3 +97,42 @@ it('render cache: off by default (a repeated query sees new points), on when the
     expect(await total('&cacheTimeout=600&noCache=1')).toBe(3);
   });
 });
+
+/** nice values of this process's threads (Linux /proc; null elsewhere) */
+function threadNices(): number[] | null {
+  try {
+    return readdirSync('/proc/self/task').map((t) => {
+      const stat = readFileSync(`/proc/self/task/${t}/stat`, 'utf8');
+      return Number(stat.slice(stat.lastIndexOf(') ') + 2).split(' ')[16]);
+    });
+  } catch {
+    return null;
+  }
+}
+
+it('WRITER_NICE: the writer threads run at that nice value, ingest keeps the daemon priority', async (ctx) => {
+  const before = threadNices();
+  if (!before) ctx.skip(); // no per-thread priorities to look at
+  const mine = os.getPriority();
+  await withDaemon({ writerNice: 7, writerThreads: 2 }, async (g) => {
+    await waitFor(
+      () => threadNices()!.filter((n) => n === mine + 7).length === 2,
+      10_000,
+      'two writer threads reniced',
+    );
+    expect(os.getPriority()).toBe(mine);
+    // and they write: a point sent now reaches its file
+    const now = Math.floor(Date.now() / 1000);
+    await sendTcp(g.linePort!, `nice.m 1 ${now}\n`);
+    await waitFor(
+      async () =>
+        (
+          (await (await fetch(`http://127.0.0.1:${g.httpPort}/health`)).json()) as {
+            writer: { committedPoints: number };
+          }
+        ).writer.committedPoints === 1,
+      10_000,
+      'the point written',
+    );
+  });
+}, 60_000);

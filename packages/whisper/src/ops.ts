@@ -24,6 +24,8 @@ import {
   headerFrom,
   ioError,
   openAsync,
+  openForUpdateAsync,
+  openForUpdateSync,
   openSync,
   PreloadedSource,
   preadAsync,
@@ -297,7 +299,7 @@ function withPlan(planFn: (t: Txn) => void, body: (t: Txn) => void): (t: Txn) =>
 export function updateSync(path: string, value: number, timestamp?: number, now?: number): void {
   assertUnlocked(path);
   const v = Number(value);
-  const fd = openSync(path, 'r+');
+  const fd = openForUpdateSync(path);
   try {
     const { header, buf, len } = readHeaderSync(fd, path);
     const n = now ?? nowSeconds();
@@ -312,7 +314,7 @@ export function updateSync(path: string, value: number, timestamp?: number, now?
 export async function update(path: string, value: number, timestamp?: number, now?: number): Promise<void> {
   const v = Number(value);
   await withLock(path, async () => {
-    const fd = await openAsync(path, 'r+');
+    const fd = await openForUpdateAsync(path);
     try {
       const n = now ?? nowSeconds();
       const t = timestamp === undefined || timestamp === null ? n : toTimestamp(timestamp, path);
@@ -336,7 +338,7 @@ export function updateManySync(
 ): void {
   if (!points || points.length === 0) return;
   assertUnlocked(path);
-  const fd = openSync(path, 'r+');
+  const fd = openForUpdateSync(path);
   try {
     const { header, buf, len } = readHeaderSync(fd, path);
     const batch: Batch = prepareBatch(path, points, header, now ?? nowSeconds());
@@ -357,7 +359,7 @@ export async function updateMany(
 ): Promise<void> {
   if (!points || points.length === 0) return;
   await withLock(path, async () => {
-    const fd = await openAsync(path, 'r+');
+    const fd = await openForUpdateAsync(path);
     try {
       const n = now ?? nowSeconds();
       await runAsync(fd, path, (header) => {
