@@ -2,31 +2,27 @@
 // twice (the writer guarantees that), so workers need no locking between themselves. A worker
 // that dies fails its outstanding jobs (counted as errors by the writer) and is replaced.
 //
-// Jobs submitted in the same tick are posted to a worker as one message (and answered with
-// one): a postMessage round trip costs about as much as a small updateMany, so sending them one
-// by one spent half of the workers' time on messaging.
+// The writer hands over jobs in chunks, and a worker gets them a few dozen per message (answered
+// with one): a postMessage round trip costs about as much as a small updateMany, so sending them
+// one by one spent half of the workers' time on messaging.
 
 import { Worker } from 'node:worker_threads';
 import type { WriteJob } from './whisper-io.js';
-import type { WorkerReply, WorkerRequest } from './write-worker.js';
-
-type Result = WorkerReply['results'][number];
+import type { JobResult, WorkerReply, WorkerRequest } from './write-worker.js';
 
 /** jobs per message */
 const MAX_BATCH = 64;
 
 interface Slot {
   worker: Worker;
-  pending: Map<number, (r: Result) => void>;
-  /** jobs waiting for this tick's flush */
-  queue: Array<{ id: number; job: WriteJob; createAllowed: boolean }>;
+  /** messages posted and not answered yet, by message id: their job count and resolver */
+  pending: Map<number, { n: number; resolve: (r: JobResult[]) => void }>;
 }
 
 export class WritePool {
   private readonly slots: Slot[] = [];
   private nextId = 1;
   private closed = false;
-  private flushScheduled = false;
   private readonly url: URL;
 
   /** nice: added to the writer threads' scheduling priority (0: none), see write-worker.ts */
@@ -44,20 +40,18 @@ export class WritePool {
     const slot: Slot = {
       worker: new Worker(this.url, { workerData: { nice: this.nice } }),
       pending: new Map(),
-      queue: [],
     };
     slot.worker.on('message', (m: WorkerReply) => {
-      for (const r of m.results) {
-        const cb = slot.pending.get(r.id);
-        slot.pending.delete(r.id);
-        cb?.(r);
-      }
+      const p = slot.pending.get(m.id);
+      slot.pending.delete(m.id);
+      p?.resolve(m.results);
     });
     const fail = (why: string) => {
-      for (const cb of slot.pending.values())
-        cb({ id: 0, created: false, error: `write worker failed: ${why}` });
+      for (const p of slot.pending.values())
+        p.resolve(
+          Array.from({ length: p.n }, () => ({ created: false, error: `write worker failed: ${why}` })),
+        );
       slot.pending.clear();
-      slot.queue.length = 0;
       if (this.closed) return;
       const i = this.slots.indexOf(slot);
       if (i >= 0) this.slots[i] = this.spawn();
@@ -68,33 +62,44 @@ export class WritePool {
     return slot;
   }
 
-  run(job: WriteJob, createAllowed: boolean): Promise<Result> {
-    if (this.closed) return Promise.resolve({ id: 0, created: false, error: 'write pool closed' });
-    // a file always goes to the same worker: each worker's whisper header cache then holds only
-    // its share of the files (with least-busy routing every worker ended up caching every
-    // header, hundreds of MB at 100k metrics)
-    const best = this.slots[hash(job.file) % this.slots.length];
-    const id = this.nextId++;
-    return new Promise((resolve) => {
-      best.pending.set(id, resolve);
-      best.queue.push({ id, job, createAllowed });
-      if (!this.flushScheduled) {
-        this.flushScheduled = true;
-        setImmediate(() => this.flush());
+  /**
+   * Run jobs (createAllowed[i] goes with jobs[i]); the results come back in the same order. A
+   * file always goes to the same worker: each worker's whisper header cache then holds only its
+   * share of the files (with least-busy routing every worker ended up caching every header,
+   * hundreds of MB at 100k metrics). One message per worker and MAX_BATCH jobs, one promise
+   * per message: per job, only its share of the packing.
+   */
+  runMany(jobs: readonly WriteJob[], createAllowed: readonly boolean[]): Promise<JobResult[]> {
+    if (this.closed) return Promise.resolve(jobs.map(() => ({ created: false, error: 'write pool closed' })));
+    const bySlot: number[][] = this.slots.map(() => []);
+    for (let i = 0; i < jobs.length; i++) bySlot[hash(jobs[i].file) % this.slots.length].push(i);
+    const out = new Array<JobResult>(jobs.length);
+    const waits: Promise<void>[] = [];
+    for (let s = 0; s < bySlot.length; s++) {
+      const all = bySlot[s];
+      for (let k = 0; k < all.length; k += MAX_BATCH) {
+        const part = all.slice(k, k + MAX_BATCH);
+        waits.push(
+          this.post(this.slots[s], part, jobs, createAllowed).then((res) => {
+            for (let j = 0; j < part.length; j++) out[part[j]] = res[j];
+          }),
+        );
       }
-    });
+    }
+    return Promise.all(waits).then(() => out);
   }
 
-  private flush(): void {
-    this.flushScheduled = false;
-    for (const s of this.slots) {
-      if (s.queue.length === 0) continue;
-      // a few messages per worker rather than one big one, so the worker always has the next
-      // batch queued while the lanes whose jobs just finished refill
-      const q = s.queue;
-      s.queue = [];
-      for (let i = 0; i < q.length; i += MAX_BATCH) s.worker.postMessage(pack(q.slice(i, i + MAX_BATCH)));
-    }
+  private post(
+    slot: Slot,
+    part: readonly number[],
+    jobs: readonly WriteJob[],
+    createAllowed: readonly boolean[],
+  ): Promise<JobResult[]> {
+    const id = this.nextId++;
+    return new Promise((resolve) => {
+      slot.pending.set(id, { n: part.length, resolve });
+      slot.worker.postMessage(pack(id, part, jobs, createAllowed));
+    });
   }
 
   async close(): Promise<void> {
@@ -103,20 +108,26 @@ export class WritePool {
   }
 }
 
-/** One message for a few jobs, their points copied into one compact buffer. */
-function pack(batch: Slot['queue']): WorkerRequest {
+/** One message for the jobs jobs[i], i in part, their points copied into one compact buffer. */
+function pack(
+  id: number,
+  part: readonly number[],
+  jobs: readonly WriteJob[],
+  createAllowed: readonly boolean[],
+): WorkerRequest {
   let total = 0;
-  for (const q of batch) total += q.job.points.length;
+  for (const i of part) total += jobs[i].points.length;
   const points = new Float64Array(total);
-  const jobs: WorkerRequest['jobs'] = [];
+  const out: WorkerRequest['jobs'] = [];
   let off = 0;
-  for (const { id, job, createAllowed } of batch) {
+  for (const i of part) {
+    const job = jobs[i];
     points.set(job.points, off);
     const end = off + job.points.length;
-    jobs.push({ id, file: job.file, create: job.create, createAllowed, start: off, end });
+    out.push({ file: job.file, create: job.create, createAllowed: createAllowed[i], start: off, end });
     off = end;
   }
-  return { jobs, points };
+  return { id, jobs: out, points };
 }
 
 /** FNV-1a over the UTF-16 code units: cheap and spreads similar paths. */

@@ -9,9 +9,10 @@ import { type AggregationMethod, createSync, updateManySync } from '@appliance/w
 import type { WriteJob, WriteResult } from './whisper-io.js';
 
 export interface WorkerRequest {
-  /** the jobs the pool collected in one tick, run in order; their points are all in `points` */
+  /** the message's id, echoed in the reply */
+  id: number;
+  /** jobs run in order; their points are all in `points` */
   jobs: Array<{
-    id: number;
     file: string;
     create?: WriteJob['create'];
     /** may this job create a missing file (MAX_CREATES_PER_MINUTE had a token)? */
@@ -26,10 +27,13 @@ export interface WorkerRequest {
 }
 
 export interface WorkerReply {
-  results: Array<{ id: number } & JobResult>;
+  id: number;
+  /** one per job, in the request's order */
+  results: JobResult[];
 }
 
-export type JobResult = WriteResult & { droppedCreate?: boolean };
+/** ms: how long the job's whisper calls took (carbon's updateTimes time update_many alone) */
+export type JobResult = WriteResult & { droppedCreate?: boolean; ms?: number };
 
 /** The flat [t, v, t, v, ...] of a job as the pairs whisper takes. */
 function pairs(flat: Float64Array): Array<[number, number]> {
@@ -102,11 +106,14 @@ if (parentPort) {
   lowerPriority(Number((workerData as { nice?: number } | null)?.nice ?? 0));
   const port = parentPort;
   port.on('message', (msg: WorkerRequest) => {
-    const results: WorkerReply['results'] = [];
+    const results: JobResult[] = [];
     for (const j of msg.jobs) {
       const job: WriteJob = { file: j.file, points: msg.points.subarray(j.start, j.end), create: j.create };
-      results.push({ id: j.id, ...runJob(job, j.createAllowed) });
+      const t0 = performance.now();
+      const r = runJob(job, j.createAllowed);
+      r.ms = performance.now() - t0;
+      results.push(r);
     }
-    port.postMessage({ results } satisfies WorkerReply);
+    port.postMessage({ id: msg.id, results } satisfies WorkerReply);
   });
 }

@@ -8,7 +8,8 @@ import type { Logger } from 'pino';
 import type { FlatPoints, MetricCache } from './cache.js';
 import { parseMetric, resolveUnder } from './names.js';
 import { creationFor, type StorageRules } from './schemas.js';
-import type { WriteJob, WriteResult } from './whisper-io.js';
+import type { WriteJob } from './whisper-io.js';
+import type { JobResult } from './write-worker.js';
 
 export interface WriterSettings {
   maxUpdatesPerSecond: number;
@@ -30,7 +31,17 @@ export interface WriterStats {
 }
 
 export interface JobRunner {
-  run(job: WriteJob, createAllowed: boolean): Promise<WriteResult & { droppedCreate?: boolean }>;
+  /** results in the order of the jobs; a failure is a result with `error`, never a rejection */
+  runMany(jobs: readonly WriteJob[], createAllowed: readonly boolean[]): Promise<JobResult[]>;
+}
+
+/** One metric's job in a chunk, with what settling it needs. */
+interface Prepared {
+  metric: string;
+  points: FlatPoints;
+  job: WriteJob;
+  known: boolean;
+  createAllowed: boolean;
 }
 
 class TokenBucket {
@@ -162,9 +173,9 @@ export class Writer {
 
   private async drain(order: string[]): Promise<void> {
     let next = 0;
-    // Without an update limit each lane submits a chunk of jobs at once: submitted in one tick,
-    // they reach a worker as a few large messages, not one round trip per metric. With a limit
-    // every job waits for its token, one at a time.
+    // Without an update limit each lane hands the pool a chunk of jobs at once: they reach the
+    // workers as a few large messages, not one round trip per metric, and are settled together.
+    // With a limit every job waits for its token, one at a time.
     const limited = Number.isFinite(this.settings.maxUpdatesPerSecond);
     const chunk = limited ? 1 : CHUNK;
     const lane = async () => {
@@ -178,9 +189,12 @@ export class Writer {
             break;
           }
         }
-        const jobs: Promise<void>[] = [];
-        while (jobs.length < chunk && next < order.length) jobs.push(this.writeMetric(order[next++]));
-        await Promise.all(jobs);
+        const batch: Prepared[] = [];
+        for (let k = 0; k < chunk && next < order.length; k++) {
+          const p = this.prepare(order[next++]);
+          if (p) batch.push(p);
+        }
+        if (batch.length > 0) await this.write(batch);
       }
     };
     const lanes: Promise<void>[] = [];
@@ -188,11 +202,12 @@ export class Writer {
     await Promise.all(lanes);
   }
 
-  private async writeMetric(metric: string): Promise<void> {
+  /** A metric's write job: its points taken from the cache, its file, its create spec. */
+  private prepare(metric: string): Prepared | undefined {
     const points = this.cache.take(metric);
     if (points.length === 0) {
       this.cache.confirm(metric, points);
-      return;
+      return undefined;
     }
     const known = this.existing.has(metric);
     let file = known ? this.knownFile(metric) : undefined;
@@ -203,7 +218,7 @@ export class Writer {
         this.stats.errors++;
         this.log.error({ metric }, `cannot map metric to a file: ${(e as Error).message}`);
         this.cache.confirm(metric, points);
-        return;
+        return undefined;
       }
     }
     const job: WriteJob = { file, points: dedupe(points) };
@@ -214,31 +229,38 @@ export class Writer {
       // take the token now (jobs run concurrently); give it back if the file already existed
       createAllowed = this.createsBucket.tryDrain();
     }
-    const t0 = performance.now();
-    try {
-      const res = await this.runner.run(job, createAllowed);
-      if (createAllowed && !res.created) this.createsBucket.refund();
-      if (res.error) throw new Error(res.error);
-      if (res.droppedCreate) {
-        this.stats.droppedCreates++;
-        return;
-      }
+    return { metric, points, job, known, createAllowed };
+  }
+
+  /** Run a chunk of jobs, then count each one and release its points from the cache. */
+  private async write(batch: Prepared[]): Promise<void> {
+    const results = await this.runner.runMany(
+      batch.map((p) => p.job),
+      batch.map((p) => p.createAllowed),
+    );
+    for (let i = 0; i < batch.length; i++) this.settle(batch[i], results[i]);
+  }
+
+  private settle({ metric, points, job, known, createAllowed }: Prepared, res: JobResult): void {
+    if (createAllowed && !res.created) this.createsBucket.refund();
+    if (res.error) {
+      this.stats.errors++;
+      this.log.error({ metric, err: res.error }, 'error writing metric');
+    } else if (res.droppedCreate) {
+      this.stats.droppedCreates++;
+    } else {
       if (res.created) this.stats.creates++;
       if (!known) {
         this.existing.add(metric);
-        if (metric.includes(';')) this.taggedFiles.set(metric, file);
+        if (metric.includes(';')) this.taggedFiles.set(metric, job.file);
       }
       this.stats.updateOperations++;
       this.stats.committedPoints += job.points.length / 2;
-      this.stats.updateTimes.push(performance.now() - t0);
+      if (res.ms !== undefined) this.stats.updateTimes.push(res.ms);
       if (this.stats.updateTimes.length > 100_000) this.stats.updateTimes.splice(0, 50_000);
-    } catch (e) {
-      this.stats.errors++;
-      this.log.error({ metric, err: (e as Error).message }, 'error writing metric');
-    } finally {
-      this.cache.confirm(metric, points);
-      if (job.create) this.onSettled?.(metric);
     }
+    this.cache.confirm(metric, points);
+    if (job.create) this.onSettled?.(metric);
   }
 
   /**
