@@ -36,13 +36,13 @@ export async function withLock<T>(path: string, fn: () => Promise<T>): Promise<T
 }
 
 export function assertUnlocked(path: string): void {
-  // nothing held (always so in a thread that only makes sync calls): skip resolving the path,
-  // which cost more than the rest of a small update's bookkeeping
-  if (held.size > 0 && held.has(lockKey(path))) {
+  if (isLocked(path)) {
     throw new WhisperError('LOCKED', 'File is being written by an asynchronous operation', path);
   }
 }
 
 export function isLocked(path: string): boolean {
-  return held.has(lockKey(path));
+  // nothing held (always so in a thread that only makes sync calls): skip resolving the path,
+  // which cost more than the rest of a small update's bookkeeping
+  return held.size > 0 && held.has(lockKey(path));
 }

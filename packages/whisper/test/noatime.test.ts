@@ -44,31 +44,13 @@ function plainReadTouchesAtime(): boolean {
 describe('updates leave atime alone', () => {
   it('sync and async update/updateMany change mtime but not atime; reads by queries still do', async (ctx) => {
     if (!plainReadTouchesAtime()) ctx.skip(); // a noatime mount: nothing to tell apart
+    const two: Array<[number, number]> = [
+      [NOW - 50, 2],
+      [NOW - 40, 3],
+    ];
     const writes: Array<[string, (f: string) => unknown]> = [
-      [
-        'updateManySync',
-        (f) =>
-          w.updateManySync(
-            f,
-            [
-              [NOW - 50, 2],
-              [NOW - 40, 3],
-            ],
-            NOW,
-          ),
-      ],
-      [
-        'updateMany',
-        (f) =>
-          w.updateMany(
-            f,
-            [
-              [NOW - 50, 2],
-              [NOW - 40, 3],
-            ],
-            NOW,
-          ),
-      ],
+      ['updateManySync', (f) => w.updateManySync(f, two, NOW)],
+      ['updateMany', (f) => w.updateMany(f, two, NOW)],
       ['updateSync', (f) => w.updateSync(f, 2, NOW - 50, NOW)],
       ['update', (f) => w.update(f, 2, NOW - 50, NOW)],
     ];
