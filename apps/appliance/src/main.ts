@@ -7,7 +7,8 @@ import { waitHealthy } from './health.js';
 import { availableServices, serviceSpecs, settingsFromEnv } from './services.js';
 import { Supervisor } from './supervisor.js';
 
-const STARTUP_DEADLINE_MS = 10_000;
+// Healthy in about 1 s here; the deadline is for a machine that is struggling, not the target.
+const STARTUP_DEADLINE_MS = 60_000;
 const STOP_GRACE_MS = 1_500;
 
 const log = pino({ name: 'appliance' });
@@ -54,14 +55,21 @@ async function main(): Promise<void> {
 
   log.info({ dataDir: settings.dataDir }, 'starting services');
   const started = Date.now();
-  for (const spec of present) {
-    const svc = supervisor.start(spec);
-    const remaining = STARTUP_DEADLINE_MS - (Date.now() - started);
-    if (!(await waitHealthy(spec.health, remaining, () => svc.alive))) {
-      if (!exiting) await shutdown(`${spec.name} did not become healthy`, 1);
-      return;
-    }
-    log.info({ service: spec.name, ms: Date.now() - started }, 'healthy');
+  // All at once: none needs another to start (statsd's first flush and demo-api's first UDP
+  // packet can precede their peer's socket), so startup takes the slowest service's time, not the sum.
+  const healthy = await Promise.all(
+    present.map(async (spec) => {
+      const svc = supervisor.start(spec);
+      const ok = await waitHealthy(spec.health, STARTUP_DEADLINE_MS, () => svc.alive);
+      if (ok) log.info({ service: spec.name, ms: Date.now() - started }, 'healthy');
+      return ok;
+    }),
+  );
+  if (exiting) return;
+  const failed = present.filter((_, i) => !healthy[i]).map((s) => s.name);
+  if (failed.length > 0) {
+    await shutdown(`${failed.join(', ')} did not become healthy`, 1);
+    return;
   }
   const rows = present.flatMap((s) => s.urls);
   const width = Math.max(...rows.map(([label]) => label.length));
