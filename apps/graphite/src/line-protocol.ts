@@ -85,12 +85,13 @@ export class NameTable {
   ) {}
 
   /**
-   * The ASCII bytes b[s, e), resolved; h is their FNV-1a hash cut to 30 bits, so the key is a
+   * The ASCII bytes b[s, e), resolved; h is their FNV-1a hash. The key is h cut to 30 bits, a
    * small integer: with the full 32 bits most keys were heap numbers, and the lookups cost a
    * third more per point at 100k names. A rare collision only costs a decode.
    */
   get(b: Buffer, s: number, e: number, h: number): string | null {
-    const hit = this.byHash.get(h);
+    const key = h & 0x3fffffff;
+    const hit = this.byHash.get(key);
     if (hit !== undefined && hit.raw.length === e - s) {
       const raw = hit.raw;
       let i = 0;
@@ -101,7 +102,7 @@ export class NameTable {
     const raw = b.toString('latin1', s, e);
     const metric = this.resolve(raw);
     if (this.byHash.size >= this.max) this.byHash.clear();
-    this.byHash.set(h, { raw, metric });
+    this.byHash.set(key, { raw, metric });
     return metric;
   }
 }
@@ -131,7 +132,7 @@ export function parseLineBytes(b: Buffer, s: number, e: number, sink: LineSink, 
     const value = fastNumber(b, v0, v1);
     const ts = fastNumber(b, t0, t1);
     if (!Number.isNaN(value) && !Number.isNaN(ts)) {
-      if (names) sink.resolved(names.get(b, n0, n1, h & 0x3fffffff), ts, value);
+      if (names) sink.resolved(names.get(b, n0, n1, h), ts, value);
       else sink.point(b.toString('latin1', n0, n1), ts, value);
       return;
     }

@@ -3,8 +3,8 @@
 
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { type ArchiveSpec, parseRetentionsLenient, validateArchiveList } from '@appliance/whisper';
 import { parseIni } from './ini.js';
-import { type ArchiveSpec, parseRetentions, validateArchives } from './retention.js';
 
 export interface Schema {
   name: string;
@@ -81,11 +81,12 @@ export function parseSchemas(text: string, log?: SchemaWarnings): Schema[] {
       continue;
     }
     try {
-      out.push({
-        name: s.name,
-        pattern: pyRegex(pattern),
-        archives: validateArchives(parseRetentions(retentions)),
-      });
+      // whisper's reading of each item; where carbon's stricter one differs, carbon would not
+      // start, so say so rather than refuse what whisper (and we) can store
+      const { archives, carbonErrors } = parseRetentionsLenient(retentions);
+      for (const err of carbonErrors)
+        log?.warn(`storage-schemas: [${s.name}] carbon-cache would refuse ${err}`);
+      out.push({ name: s.name, pattern: pyRegex(pattern), archives: validateArchiveList(archives) });
     } catch (e) {
       log?.warn(`Invalid schemas found in ${s.name}: ${(e as Error).message}`);
     }

@@ -1,7 +1,7 @@
 // The whisper operations the daemon needs. Kept behind this small interface so the writer can
 // run them in-process (async) or in worker threads (sync calls) without the rest caring.
 
-import type { ArchiveSpec } from './retention.js';
+import type { ArchiveSpec } from '@appliance/whisper';
 
 export interface CreateSpec {
   archives: ArchiveSpec[];

@@ -2,7 +2,7 @@
 // (and for merging cached points into a fetch result the way graphite-web does).
 
 import type { PackedValues } from '@appliance/render-engine';
-import type { ArchiveSpec } from './retention.js';
+import type { ArchiveSpec } from '@appliance/whisper';
 
 export interface FetchWindow {
   fromTime: number;

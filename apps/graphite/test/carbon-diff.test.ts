@@ -5,9 +5,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startGraphite } from '../src/index.js';
+import type { GraphiteServer } from '../src/index.js';
 import {
   type Carbon,
   listWsp,
@@ -15,6 +14,7 @@ import {
   pyPickle,
   sendTcp,
   startCarbon,
+  startTestGraphite,
   wspContent,
 } from './helpers/refs.js';
 
@@ -81,23 +81,14 @@ function picklePoints(): Array<[string, number, number | string]> {
 describe('same streams into carbon-cache and into us', () => {
   let dir: string;
   let carbon: Carbon;
-  let ours: Awaited<ReturnType<typeof startGraphite>>;
+  let ours: GraphiteServer;
   let ourRoot: string;
 
   beforeAll(async () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'graphite-carbon-diff-'));
     carbon = await startCarbon(path.join(dir, 'carbon'));
     ourRoot = path.join(dir, 'ours', 'whisper');
-    ours = await startGraphite({
-      storageDir: ourRoot,
-      linePort: 0,
-      udpPort: null,
-      picklePort: 0,
-      httpPort: null,
-      ui: false,
-      logger: pino({ level: 'silent' }),
-      settings: { carbonMetricInterval: 0 },
-    });
+    ours = await startTestGraphite({ storageDir: ourRoot, linePort: 0, picklePort: 0 });
     const lines = lineStream();
     const pts = picklePoints();
     // three frames with different protocols, statsd-style hand-written protocol 0 as well

@@ -9,10 +9,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type GraphiteServer, startGraphite } from '../src/index.js';
-import { sendTcp, waitFor } from './helpers/refs.js';
+import type { GraphiteServer } from '../src/index.js';
+import { sendTcp, startTestGraphite, waitFor } from './helpers/refs.js';
 
 const STEP = 10; // finest default retention (10s:6h)
 // whole minutes, so Grafana's "from is exclusive" one-second nudge does not apply unless asked for
@@ -83,14 +82,9 @@ beforeAll(async () => {
   const common = {
     storageDir: path.join(dir, 'whisper'),
     dbPath: path.join(dir, 'appliance.db'),
-    udpPort: null,
-    picklePort: null,
-    ui: false,
-    logger: pino({ level: 'silent' }),
-    settings: { carbonMetricInterval: 0 },
   };
   // ingest over the line protocol, drain to whisper, then serve the files (as web-diff does)
-  const writer = await startGraphite({ ...common, linePort: 0, httpPort: 0 });
+  const writer = await startTestGraphite({ ...common, linePort: 0, httpPort: 0 });
   await sendTcp(writer.linePort!, seedLines());
   const wurl = `http://127.0.0.1:${writer.httpPort}`;
   await waitFor(async () => {
@@ -101,7 +95,7 @@ beforeAll(async () => {
     return j[0]?.datapoints.at(-1)?.[0] === 0;
   });
   await writer.close();
-  server = await startGraphite({ ...common, linePort: null, httpPort: 0 });
+  server = await startTestGraphite({ ...common, httpPort: 0 });
   base = `http://127.0.0.1:${server.httpPort}`;
   // events, as `curl -X POST /events/ -d '{...}'` from a deploy script would post them
   const events = [

@@ -4,27 +4,22 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { pino } from 'pino';
 import { expect, it } from 'vitest';
-import { startGraphite } from '../src/index.js';
-import { listWsp, sendTcp, waitFor } from './helpers/refs.js';
+import type { GraphiteServer } from '../src/index.js';
+import { listWsp, sendTcp, startTestGraphite, waitFor } from './helpers/refs.js';
 
 async function withDaemon(
   settings: Record<string, number>,
-  fn: (g: Awaited<ReturnType<typeof startGraphite>>, root: string) => Promise<void>,
+  fn: (g: GraphiteServer, root: string) => Promise<void>,
 ) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'graphite-limits-'));
   const root = path.join(dir, 'whisper');
-  const g = await startGraphite({
+  const g = await startTestGraphite({
     storageDir: root,
     dbPath: path.join(dir, 'g.db'),
     linePort: 0,
-    udpPort: null,
-    picklePort: null,
     httpPort: 0,
-    ui: false,
-    logger: pino({ level: 'silent' }),
-    settings: { carbonMetricInterval: 0, ...settings },
+    settings,
   });
   try {
     await fn(g, root);

@@ -198,6 +198,25 @@ describe('storage-schemas and storage-aggregation', () => {
     const s = parseSchemas('# c\n[a]\nPATTERN: ^x\\.\nRetentions = 1m:1d\n\n[broken]\npattern = y\n');
     expect(s.map((x) => x.name)).toEqual(['a', 'default']);
     expect(s[1].archives).toEqual([{ secondsPerPoint: 60, points: 10080 }]);
+    // whisper's units ("min") are stored as whisper reads them; carbon's refusal is a warning.
+    // An invalid archive list (same precision twice) drops the section, as carbon does.
+    const warnings: string[] = [];
+    const lenient = parseSchemas(
+      '[m]\npattern = ^m\\.\nretentions = 1min:1d\n[bad]\npattern = b\nretentions = 1m:1d,60:100\n',
+      {
+        warn: (m) => warnings.push(m),
+      },
+    );
+    expect(lenient.map((x) => [x.name, x.archives])).toEqual([
+      ['m', [{ secondsPerPoint: 60, points: 1440 }]],
+      ['default', [{ secondsPerPoint: 60, points: 10080 }]],
+    ]);
+    expect(warnings).toEqual([
+      expect.stringMatching(/^storage-schemas: \[m\] carbon-cache would refuse 1min:1d: /),
+      expect.stringMatching(
+        /^Invalid schemas found in bad: A Whisper database may not be configured having two archives with the same precision/,
+      ),
+    ]);
     const a = parseAggregation(
       '[x]\npattern = \\.p$\nxFilesFactor = 2\n[y]\npattern = .*\naggregationMethod = bogus\n',
     );

@@ -7,10 +7,9 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fetchSync } from '@appliance/whisper';
-import { pino } from 'pino';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { type GraphiteServer, startGraphite } from '../src/index.js';
-import { sendTcp, waitFor } from './helpers/refs.js';
+import type { GraphiteServer } from '../src/index.js';
+import { sendTcp, startTestGraphite, waitFor } from './helpers/refs.js';
 
 type Answer = Array<{ target: string; datapoints: Array<[number | null, number]> }>;
 
@@ -21,16 +20,12 @@ let g: GraphiteServer;
 const BASE = Math.floor(Date.now() / 1000 / 60) * 60 - 600;
 
 function start(settings: Record<string, number>): Promise<GraphiteServer> {
-  return startGraphite({
+  return startTestGraphite({
     storageDir: root,
     dbPath: path.join(dir, 'g.db'),
     linePort: 0,
-    udpPort: null,
-    picklePort: null,
     httpPort: 0,
-    ui: false,
-    logger: pino({ level: 'silent' }),
-    settings: { carbonMetricInterval: 0, ...settings },
+    settings,
   });
 }
 

@@ -3,22 +3,16 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { pino } from 'pino';
 import { expect, it } from 'vitest';
-import { startGraphite } from '../src/index.js';
-import { sendTcp, waitFor } from './helpers/refs.js';
+import { sendTcp, startTestGraphite, waitFor } from './helpers/refs.js';
 
 it('records carbon.agents.<host>-a.* like carbon-cache', async () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'graphite-self-'));
-  const g = await startGraphite({
+  const g = await startTestGraphite({
     storageDir: path.join(dir, 'whisper'),
     dbPath: path.join(dir, 'g.db'),
     linePort: 0,
-    udpPort: null,
-    picklePort: null,
     httpPort: 0,
-    ui: false,
-    logger: pino({ level: 'silent' }),
     settings: { carbonMetricInterval: 1 },
   });
   try {

@@ -4,10 +4,9 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type GraphiteServer, startGraphite } from '../src/index.js';
-import { type GraphiteWeb, startGraphiteWeb } from './helpers/refs.js';
+import type { GraphiteServer } from '../src/index.js';
+import { type GraphiteWeb, startGraphiteWeb, startTestGraphite } from './helpers/refs.js';
 
 let dir: string;
 let ours: GraphiteServer;
@@ -40,17 +39,7 @@ beforeAll(async () => {
   const root = path.join(dir, 'whisper');
   mkdirSync(root, { recursive: true });
   [ours, gw] = await Promise.all([
-    startGraphite({
-      storageDir: root,
-      dbPath: path.join(dir, 'ours.db'),
-      linePort: null,
-      udpPort: null,
-      picklePort: null,
-      httpPort: 0,
-      ui: false,
-      logger: pino({ level: 'silent' }),
-      settings: { carbonMetricInterval: 0 },
-    }),
+    startTestGraphite({ storageDir: root, dbPath: path.join(dir, 'ours.db'), httpPort: 0 }),
     startGraphiteWeb(path.join(dir, 'gw'), root),
   ]);
   oursUrl = `http://127.0.0.1:${ours.httpPort}`;
@@ -189,16 +178,11 @@ it('/version is a semver string like graphite-web answers', async () => {
 it('tagged series written through the line protocol are found, indexed and rendered', async () => {
   const now = Math.floor(Date.now() / 1000);
   const { sendTcp } = await import('./helpers/refs.js');
-  const g = await startGraphite({
+  const g = await startTestGraphite({
     storageDir: path.join(dir, 'tagged-whisper'),
     dbPath: path.join(dir, 'tagged.db'),
     linePort: 0,
-    udpPort: null,
-    picklePort: null,
     httpPort: 0,
-    ui: false,
-    logger: pino({ level: 'silent' }),
-    settings: { carbonMetricInterval: 0 },
   });
   try {
     await sendTcp(

@@ -5,10 +5,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type GraphiteServer, startGraphite } from '../src/index.js';
-import { type GraphiteWeb, sendTcp, startGraphiteWeb } from './helpers/refs.js';
+import type { GraphiteServer } from '../src/index.js';
+import { type GraphiteWeb, sendTcp, startGraphiteWeb, startTestGraphite } from './helpers/refs.js';
 
 const NOW = Math.floor(Date.now() / 1000 / 60) * 60;
 
@@ -59,27 +58,13 @@ async function same(urlPath: string, init?: RequestInit) {
 beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'graphite-web-diff-'));
   const root = path.join(dir, 'whisper');
-  const quiet = pino({ level: 'silent' });
-  const common = {
-    storageDir: root,
-    udpPort: null,
-    picklePort: null,
-    ui: false,
-    logger: quiet,
-    settings: { carbonMetricInterval: 0 },
-  };
   // write the data, drain, then serve the same files
-  const writer = await startGraphite({
-    ...common,
-    linePort: 0,
-    httpPort: null,
-    dbPath: path.join(dir, 'w.db'),
-  });
+  const writer = await startTestGraphite({ storageDir: root, linePort: 0, dbPath: path.join(dir, 'w.db') });
   await sendTcp(writer.linePort!, seed());
   await new Promise((r) => setTimeout(r, 300));
   await writer.close();
   [ours, gw] = await Promise.all([
-    startGraphite({ ...common, linePort: null, httpPort: 0, dbPath: path.join(dir, 'ours.db') }),
+    startTestGraphite({ storageDir: root, httpPort: 0, dbPath: path.join(dir, 'ours.db') }),
     startGraphiteWeb(path.join(dir, 'gw'), root),
   ]);
   oursUrl = `http://127.0.0.1:${ours.httpPort}`;
