@@ -42,7 +42,8 @@ export const DEFAULT_SETTINGS: Settings = {
   enableUdpListener: true,
   pickleReceiverMaxLength: 2 ** 20,
   useFlowControl: true,
-  // whisper I/O is mostly syscalls: one thread per core keeps several writes in flight
+  // whisper I/O is mostly syscalls: one thread per core keeps several writes in flight. More
+  // pay off only when the files' pages do not fit in the page cache (docs/graphite.md).
   writerThreads: Math.max(2, Math.min(8, os.availableParallelism())),
   writerConcurrency: 16,
   // writer threads run at this nice value above the daemon's own: ingest first, see write-worker.ts
