@@ -67,7 +67,7 @@ export function truncated(path: string, pos: number, want: number, got: number):
 
 // ---- sync -----------------------------------------------------------------------------------
 
-export function openSync(path: string, flags: string | number): number {
+export function openSync(path: string, flags: string): number {
   try {
     return fs.openSync(path, flags);
   } catch (e) {
