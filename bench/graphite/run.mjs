@@ -34,6 +34,9 @@ const SIZES = arg('sizes', '10000,100000').split(',').map(Number);
 // --node-args='--cpu-prof --cpu-prof-dir=/tmp/prof' profiles our daemon (and its workers)
 const IMPLS = arg('impls', 'ours,carbon').split(',');
 const NODE_ARGS = arg('node-args', '').split(' ').filter(Boolean);
+// carbon-cache's WHISPER_FADVISE_RANDOM is off by default (ours is on); --carbon-fadvise turns
+// it on for carbon-cache too, to compare the daemons with the same readahead advice
+const CARBON_FADVISE = process.argv.includes('--carbon-fadvise');
 const pointsFor = (n) => Math.max(2, Math.min(30, Math.floor(1_000_000 / n)));
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -141,6 +144,7 @@ CACHE_QUERY_INTERFACE = 127.0.0.1
 CACHE_QUERY_PORT = ${query}
 CARBON_METRIC_INTERVAL = 0
 WHISPER_SPARSE_CREATE = True
+WHISPER_FADVISE_RANDOM = ${CARBON_FADVISE ? 'True' : 'False'}
 MIN_TIMESTAMP_RESOLUTION = 1
 ENABLE_TAGS = False
 CACHE_WRITE_STRATEGY = sorted
@@ -392,7 +396,7 @@ writeFileSync(join(here, '..', 'results', 'graphite.md'), md);
 if (!saved) {
   writeFileSync(
     join(here, '..', 'results', 'graphite.json'),
-    JSON.stringify({ sizes: SIZES, loadavg: load, results }, null, 2),
+    JSON.stringify({ sizes: SIZES, loadavg: load, carbonFadvise: CARBON_FADVISE, results }, null, 2),
   );
 }
 console.log(md);

@@ -19,5 +19,11 @@ if [ -f "$prefix/include/node/node.h" ]; then export npm_config_nodedir="$prefix
 for addon in /out/node_modules/.pnpm/better-sqlite3@*/node_modules/better-sqlite3; do
   if [ -d "$addon" ]; then (cd "$addon" && npm run install); fi
 done
+# whisper's posix_fadvise addon (graphite's): fail the build if it does not load, rather than
+# run the daemon without its readahead advice
+whisper=/out/node_modules/@appliance/whisper
+if [ -f "$whisper/binding.gyp" ]; then
+  (cd "$whisper" && npm run install && node -e "require('./build/Release/fadvise.node')")
+fi
 rm -rf /out/src /out/test /out/Dockerfile /out/tsconfig*.json /out/vitest.config.ts
 cp /repo/compose/docker/healthcheck.mjs /out/healthcheck.mjs

@@ -3,7 +3,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { registerUi } from '@appliance/web-ui/server';
-import { WhisperError, info as whisperInfo } from '@appliance/whisper';
+import { fadviseSupport, WhisperError, info as whisperInfo } from '@appliance/whisper';
 import type { FastifyInstance } from 'fastify';
 import { type Logger, pino } from 'pino';
 import { MetricCache } from './cache.js';
@@ -93,7 +93,14 @@ export async function startGraphite(opts: GraphiteOptions): Promise<GraphiteServ
       }
     },
   });
-  const pool = new WritePool(settings.writerThreads, settings.writerNice);
+  if (settings.whisperFadviseRandom && !fadviseSupport().available) {
+    // as carbon does: say so, and go on with the kernel's default readahead
+    log.warn({ why: fadviseSupport().why }, 'WHISPER_FADVISE_RANDOM is enabled but skipped');
+  }
+  const pool = new WritePool(settings.writerThreads, {
+    nice: settings.writerNice,
+    fadviseRandom: settings.whisperFadviseRandom,
+  });
   const writer = new Writer(
     root,
     cache,

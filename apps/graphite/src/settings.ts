@@ -23,6 +23,7 @@ export interface Settings {
   writerThreads: number;
   writerConcurrency: number;
   writerNice: number;
+  whisperFadviseRandom: boolean;
   /** graphite-web's DEFAULT_CACHE_DURATION: seconds a /render answer is reused when the request sets no cacheTimeout. */
   defaultCacheDuration: number;
 }
@@ -48,6 +49,9 @@ export const DEFAULT_SETTINGS: Settings = {
   writerConcurrency: 16,
   // writer threads run at this nice value above the daemon's own: ingest first, see write-worker.ts
   writerNice: 10,
+  // carbon's default is off; on, a cold file costs ~16 KB of page cache per update instead of
+  // ~320 KB of readahead, which decides the rate once the files outgrow memory (docs/graphite.md)
+  whisperFadviseRandom: true,
   // graphite-web reuses answers only with memcache, which the docker image leaves off; 0 keeps
   // dashboards live (read-your-writes). A request's own cacheTimeout still turns caching on.
   defaultCacheDuration: 0,
@@ -69,6 +73,7 @@ const KEYS: Record<string, keyof Settings> = {
   WRITER_THREADS: 'writerThreads',
   WRITER_CONCURRENCY: 'writerConcurrency',
   WRITER_NICE: 'writerNice',
+  WHISPER_FADVISE_RANDOM: 'whisperFadviseRandom',
   DEFAULT_CACHE_DURATION: 'defaultCacheDuration',
 };
 

@@ -8,7 +8,7 @@
 
 import { Worker } from 'node:worker_threads';
 import type { WriteJob } from './whisper-io.js';
-import type { JobResult, WorkerReply, WorkerRequest } from './write-worker.js';
+import type { JobResult, WorkerOptions, WorkerReply, WorkerRequest } from './write-worker.js';
 
 /** jobs per message */
 const MAX_BATCH = 64;
@@ -25,10 +25,13 @@ export class WritePool {
   private closed = false;
   private readonly url: URL;
 
-  /** nice: added to the writer threads' scheduling priority (0: none), see write-worker.ts */
+  /**
+   * nice: added to the writer threads' scheduling priority (0: none); fadviseRandom: no
+   * readahead on the files they open (whisper's setFadviseRandom). See write-worker.ts.
+   */
   constructor(
     threads: number,
-    private readonly nice = 0,
+    private readonly options: WorkerOptions = {},
   ) {
     // from dist/ the worker sits next to us; under vitest (src/*.ts) use the built copy
     const fromSource = import.meta.url.endsWith('.ts');
@@ -38,7 +41,7 @@ export class WritePool {
 
   private spawn(): Slot {
     const slot: Slot = {
-      worker: new Worker(this.url, { workerData: { nice: this.nice } }),
+      worker: new Worker(this.url, { workerData: this.options }),
       pending: new Map(),
     };
     slot.worker.on('message', (m: WorkerReply) => {

@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, readlinkSync, renameSync, rmSync, statSync } fro
 import os from 'node:os';
 import path from 'node:path';
 import { parentPort, threadId, workerData } from 'node:worker_threads';
-import { type AggregationMethod, createSync, updateManySync } from '@appliance/whisper';
+import { type AggregationMethod, createSync, setFadviseRandom, updateManySync } from '@appliance/whisper';
 import type { WriteJob, WriteResult } from './whisper-io.js';
 
 export interface WorkerRequest {
@@ -24,6 +24,14 @@ export interface WorkerRequest {
   /** every job's points back to back: one buffer to copy, not one per job (the cache's batches
    * are views into large shared slabs, which postMessage would copy whole) */
   points: Float64Array;
+}
+
+/** How the pool starts a worker (its workerData). */
+export interface WorkerOptions {
+  /** added to the thread's nice value */
+  nice?: number;
+  /** POSIX_FADV_RANDOM on the whisper files it opens */
+  fadviseRandom?: boolean;
 }
 
 export interface WorkerReply {
@@ -96,14 +104,17 @@ function lowerPriority(nice: number): void {
   if (!nice) return;
   try {
     const tid = Number(readlinkSync('/proc/thread-self').split('/')[2]);
-    if (Number.isInteger(tid) && tid > 0) os.setPriority(tid, nice);
+    // relative to the priority the thread started with (the daemon's), as WRITER_NICE says
+    if (Number.isInteger(tid) && tid > 0) os.setPriority(tid, Math.min(19, os.getPriority(tid) + nice));
   } catch {
     // not Linux, or not allowed: run at the process's priority
   }
 }
 
 if (parentPort) {
-  lowerPriority(Number((workerData as { nice?: number } | null)?.nice ?? 0));
+  const options = (workerData ?? {}) as WorkerOptions;
+  lowerPriority(Number(options.nice ?? 0));
+  setFadviseRandom(options.fadviseRandom === true);
   const port = parentPort;
   port.on('message', (msg: WorkerRequest) => {
     const results: JobResult[] = [];

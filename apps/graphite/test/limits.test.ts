@@ -1,15 +1,17 @@
 // carbon's knobs: MAX_CREATES_PER_MINUTE drops points of metrics it may not create (counted),
 // MAX_CACHE_SIZE bounds memory (overflow counted) without hurting the daemon.
 
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { closeSync, fsyncSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { dropCachedPages } from '@appliance/whisper';
 import { expect, it } from 'vitest';
 import type { GraphiteServer } from '../src/index.js';
 import { listWsp, sendTcp, startTestGraphite, waitFor } from './helpers/refs.js';
 
 async function withDaemon(
-  settings: Record<string, number>,
+  settings: Record<string, number | boolean>,
   fn: (g: GraphiteServer, root: string) => Promise<void>,
 ) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'graphite-limits-'));
@@ -130,4 +132,55 @@ it('WRITER_NICE: the writer threads run at that nice value, ingest keeps the dae
       'the point written',
     );
   });
+}, 60_000);
+
+/** Bytes of a file in the page cache (util-linux's fincore, from mincore). */
+function resident(file: string): number {
+  const out = execFileSync('fincore', ['--bytes', '--noheadings', '--output', 'RES', file], {
+    encoding: 'utf8',
+  });
+  return Number(out.trim());
+}
+
+/** Page cache a writer update brings back for a file whose pages were all dropped. */
+async function cachedByWriterUpdate(fadviseRandom: boolean): Promise<number> {
+  let cached = -1;
+  await withDaemon({ whisperFadviseRandom: fadviseRandom }, async (g, root) => {
+    const committed = async () =>
+      (
+        (await (await fetch(`http://127.0.0.1:${g.httpPort}/health`)).json()) as {
+          writer: { committedPoints: number };
+        }
+      ).writer.committedPoints;
+    const now = Math.floor(Date.now() / 1000);
+    await sendTcp(g.linePort!, `fadvise.m 1 ${now - 3600}\n`);
+    await waitFor(async () => (await committed()) === 1, 10_000, 'the file created');
+    const file = path.join(root, 'fadvise', 'm.wsp');
+    const fd = openSync(file, 'r+');
+    try {
+      fsyncSync(fd);
+      dropCachedPages(fd);
+    } finally {
+      closeSync(fd);
+    }
+    expect(resident(file)).toBe(0);
+    // an hour later: new pages in every archive, as for any file the cache has not seen lately
+    await sendTcp(
+      g.linePort!,
+      Array.from({ length: 10 }, (_, i) => `fadvise.m ${i} ${now - 100 + i * 10}`).join('\n') + '\n',
+    );
+    await waitFor(async () => (await committed()) === 11, 10_000, 'the update written');
+    cached = resident(file);
+  });
+  return cached;
+}
+
+it('WHISPER_FADVISE_RANDOM: a writer update of a cold file brings back only the pages it touches', async () => {
+  const PAGE = 4096;
+  const advised = await cachedByWriterUpdate(true);
+  // header and archive 0, archive 1's and archive 2's pages: no readahead around them
+  expect(advised).toBeGreaterThanOrEqual(2 * PAGE);
+  expect(advised).toBeLessThanOrEqual(6 * PAGE);
+  // carbon's default (off): the kernel's readahead brings back more than the update needs
+  expect(await cachedByWriterUpdate(false)).toBeGreaterThan(advised);
 }, 60_000);

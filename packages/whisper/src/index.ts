@@ -1,5 +1,6 @@
 export { aggregate } from './aggregate.js';
 export { WhisperError, type WhisperErrorCode } from './errors.js';
+export { dropCachedPages, fadviseSupport, setFadviseRandom } from './fadvise.js';
 export {
   AGGREGATION_METHODS,
   type AggregationMethod,

@@ -5,6 +5,7 @@
  */
 import * as fs from 'node:fs';
 import { WhisperError } from './errors.js';
+import { adviseOpened } from './fadvise.js';
 import { type Header, METADATA_SIZE, POINT_SIZE, parseHeader } from './format.js';
 import { type Arch, WindowMiss, type WindowSource } from './txn.js';
 
@@ -86,12 +87,14 @@ const refused = (e: unknown) => NOATIME !== 0 && (e as NodeJS.ErrnoException).co
 
 /** Open for read-modify-write (updates), without atime updates where the kernel allows. */
 export function openForUpdateSync(path: string): number {
+  let fd: number;
   try {
-    return fs.openSync(path, UPDATE_FLAGS);
+    fd = fs.openSync(path, UPDATE_FLAGS);
   } catch (e) {
-    if (refused(e)) return openSync(path, 'r+');
-    throw ioError(path, e);
+    if (!refused(e)) throw ioError(path, e);
+    fd = openSync(path, 'r+');
   }
+  return adviseOpened(fd);
 }
 
 export function preadSync(
@@ -215,8 +218,8 @@ export function openAsync(path: string, flags: string): Promise<number> {
 export function openForUpdateAsync(path: string): Promise<number> {
   return new Promise((resolve, reject) =>
     fs.open(path, UPDATE_FLAGS, (e, fd) => {
-      if (!e) resolve(fd);
-      else if (refused(e)) openAsync(path, 'r+').then(resolve, reject);
+      if (!e) resolve(adviseOpened(fd));
+      else if (refused(e)) openAsync(path, 'r+').then((fd2) => resolve(adviseOpened(fd2)), reject);
       else reject(ioError(path, e));
     }),
   );

@@ -5,6 +5,7 @@
  */
 import * as fs from 'node:fs';
 import { WhisperError } from './errors.js';
+import { adviseOpened } from './fadvise.js';
 import {
   type AggregationMethod,
   type ArchiveSpec,
@@ -126,7 +127,7 @@ export function createSync(path: string, archives: ArchiveSpec[], opts: CreateOp
   if (fs.existsSync(path)) throw exists(path);
   let fd: number;
   try {
-    fd = fs.openSync(path, 'wx');
+    fd = adviseOpened(fs.openSync(path, 'wx'));
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw exists(path);
     throw ioError(path, e);
@@ -157,7 +158,7 @@ export async function create(path: string, archives: ArchiveSpec[], opts: Create
     let fd: number;
     try {
       fd = await new Promise<number>((resolve, reject) =>
-        fs.open(path, 'wx', (e, f) => (e ? reject(e) : resolve(f))),
+        fs.open(path, 'wx', (e, f) => (e ? reject(e) : resolve(adviseOpened(f)))),
       );
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw exists(path);

@@ -1,0 +1,9 @@
+{
+  "targets": [
+    {
+      "target_name": "fadvise",
+      "sources": ["native/fadvise.c"],
+      "cflags": ["-O2", "-Wall"]
+    }
+  ]
+}
