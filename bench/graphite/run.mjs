@@ -327,7 +327,7 @@ async function runOne(kind, n, points) {
     const rss = d.peakRss();
     await d.stop();
     const median = (a) => (a.length ? a.sort((x, y) => x - y)[Math.floor(a.length / 2)] : null);
-    return {
+    const result = {
       kind,
       metrics: n,
       points: n * points,
@@ -339,6 +339,9 @@ async function runOne(kind, n, points) {
       visibleMs: median(visible),
       onDiskMs: median(onDisk),
     };
+    // printed now: removing the files takes minutes at 1M
+    console.log(JSON.stringify(result));
+    return result;
   } finally {
     await d.stop().catch(() => {});
     rmSync(dir, { recursive: true, force: true });
@@ -358,7 +361,6 @@ for (const n of saved ? [] : SIZES) {
   for (const kind of ['ours', 'carbon'].filter((k) => IMPLS.includes(k))) {
     console.log(`graphite bench: ${kind}, ${n} metrics x ${points} points ...`);
     const r = await runOne(kind, n, points);
-    console.log(JSON.stringify(r));
     results.push(r);
   }
 }
