@@ -93,9 +93,10 @@ export async function startGraphite(opts: GraphiteOptions): Promise<GraphiteServ
       }
     },
   });
-  if (settings.whisperFadviseRandom && !fadviseSupport().available) {
+  const fadvise = fadviseSupport();
+  if (settings.whisperFadviseRandom && !fadvise.available) {
     // as carbon does: say so, and go on with the kernel's default readahead
-    log.warn({ why: fadviseSupport().why }, 'WHISPER_FADVISE_RANDOM is enabled but skipped');
+    log.warn({ why: fadvise.why }, 'WHISPER_FADVISE_RANDOM is enabled but skipped');
   }
   const pool = new WritePool(settings.writerThreads, {
     nice: settings.writerNice,
